@@ -1,0 +1,399 @@
+"""Scores a Qwen3 GQA attention program: correct first, then its measured decode speedup.
+
+    from evaluator import Qwen3GQAEvaluator
+    result = Qwen3GQAEvaluator(model="synthetic", benchmarks="quick").evaluate("initial_program_cuda.py")
+    print(result["summary"])
+
+openevolve calls the module-level `evaluate(program_path)`. The gates run in order and the first
+failure ends the evaluation with combined_score 0 and a precise error:
+
+    1. check_source        parses, defines the entry point, its back-end exists here
+    2. check_compiles      imports and runs once on small shapes (child process)
+    3. check_correctness   every case of correctness_check.py and a teacher-forced model check
+    4. measure_decode      interleaved A/B trials through mlx_lm_generate_with_hook.py
+
+combined_score is the geometric mean over the benchmarks of candidate / baseline decode tok/s.
+This process never runs the candidate and never touches the GPU: openevolve forks its workers
+and CUDA does not survive a fork, so everything that uses MLX runs in child processes.
+"""
+
+import ast
+import fcntl
+import json
+import math
+import secrets
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import correctness_check
+from qwen3_benchmark_suite import TrialError, measure_speedup, run_child, select_benchmarks, tail
+from qwen3_model import cache_root, resolve_model
+
+HERE = Path(__file__).resolve().parent
+ENTRY_POINT = "qwen3_custom_gqa_attention"
+ENTRY_PARAMS = ("queries", "keys", "values", "scale", "mask")
+KERNEL_APIS = {"metal_kernel": "metal", "cuda_kernel": "cuda"}
+STARTING_PROGRAMS = {"metal": "initial_program.py", "cuda": "initial_program_cuda.py", "mlx": "initial_program_mlx.py"}
+LONG_CONTEXT_TOKENS = 1024  # benchmarks with at least this many prompt tokens count as long-context
+LOGITS_TOLERANCE_FACTOR = 2.0  # model-level: the program's logits error vs fp32 may be this times SDPA's
+LOGITS_TOLERANCE_FLOOR = 1e-2
+
+# Per device: children's time limits (s) and the default trial design.
+SETTINGS = {
+    "cpu": {"compile_s": 45, "correctness_s": 60, "pairs": 3, "repeats": 10},
+    "gpu": {"compile_s": 180, "correctness_s": 300, "pairs": 3, "repeats": 1},
+}
+
+
+@dataclass
+class GateResult:
+    gate: str
+    passed: bool
+    detail: str
+    metrics: dict = field(default_factory=dict)
+    artifacts: dict = field(default_factory=dict)
+
+
+@dataclass
+class Setup:
+    """What every gate needs to know about this machine and this evaluation."""
+
+    program: Path
+    python: str
+    device: dict  # from probe_device()
+    model_spec: str
+    benchmarks: list
+    pairs: int
+    repeats: int
+    seed: int
+    workdir: Path
+    download: bool = False
+    model: object = None  # ModelChoice, resolved on first use
+    log: object = print  # progress messages
+
+    @property
+    def kind(self):
+        return "gpu" if self.device.get("device") == "gpu" else "cpu"
+
+    def settings(self):
+        return SETTINGS[self.kind]
+
+    def model_choice(self):
+        if self.model is None:
+            self.model = resolve_model(self.model_spec, download=self.download, python=self.python)
+        return self.model
+
+
+def probe_device(python) -> dict:
+    """Ask a child what MLX sees: never in this process (see the module docstring)."""
+    code = (
+        "import json, mlx.core as mx\n"
+        "backend = 'metal' if mx.metal.is_available() else 'cuda' if mx.cuda.is_available() else 'cpu'\n"
+        "print(json.dumps({'backend': backend, 'device': 'gpu' if backend != 'cpu' else 'cpu',\n"
+        "  'device_name': mx.device_info().get('device_name', ''), 'mlx_version': mx.__version__}))\n"
+    )
+    try:
+        stamped, stderr, rc = run_child([python, "-c", code], 120)
+    except TrialError as exc:
+        return {"error": f"probing MLX timed out: {exc}"}
+    if rc != 0 or not stamped:
+        return {"error": f"MLX cannot be imported by {python}: {tail(stderr, 3)} (pip install -r requirements.txt)"}
+    return json.loads(stamped[-1][1])
+
+
+def program_backend(tree) -> str:
+    """'metal', 'cuda' or 'mlx' (plain MLX operations), from what the program calls."""
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    used |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    backends = sorted({b for api, b in KERNEL_APIS.items() if api in used})
+    if len(backends) > 1:
+        raise ValueError(f"the program uses both {' and '.join(backends)} kernels; one back-end per program")
+    return backends[0] if backends else "mlx"
+
+
+# ----------------------------------------------------------------------------- gates
+
+
+def check_source(setup: Setup) -> GateResult:
+    """Parses; defines qwen3_custom_gqa_attention(queries, keys, values, scale, mask); back-end present."""
+    gate = "check_source"
+    try:
+        source = setup.program.read_text()
+        tree = ast.parse(source, filename=str(setup.program))
+    except FileNotFoundError:
+        return GateResult(gate, False, f"no such program: {setup.program}")
+    except SyntaxError as exc:
+        return GateResult(gate, False, f"syntax error at line {exc.lineno}: {exc.msg}\n{(exc.text or '').rstrip()}")
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    if ENTRY_POINT not in functions:
+        return GateResult(gate, False, f"the program defines no top-level function {ENTRY_POINT}")
+    args = functions[ENTRY_POINT].args
+    names = tuple(a.arg for a in args.posonlyargs + args.args + args.kwonlyargs)
+    if names[: len(ENTRY_PARAMS)] != ENTRY_PARAMS:
+        return GateResult(gate, False, f"{ENTRY_POINT} must take {ENTRY_PARAMS}, not {names}")
+    try:
+        backend = program_backend(tree)
+    except ValueError as exc:
+        return GateResult(gate, False, str(exc))
+    if "error" in setup.device:
+        return GateResult(gate, False, setup.device["error"])
+    here = setup.device["backend"]
+    if backend != "mlx" and backend != here:
+        api = next(a for a, b in KERNEL_APIS.items() if b == backend)
+        others = ", ".join(f"{p} ({b})" for b, p in STARTING_PROGRAMS.items() if b in (here, "mlx"))
+        return GateResult(
+            gate, False,
+            f"{setup.program.name} is a {backend} program (mx.fast.{api}) but MLX here has no {backend} "
+            f"back-end (it runs on {here}: {setup.device.get('device_name', '')}). "
+            f"Evaluate a program for this machine instead: {others}.",
+        )
+    return GateResult(gate, True, f"{backend} program on {here}", {"backend": backend})
+
+
+def check_compiles(setup: Setup) -> GateResult:
+    """Imports the program in a child and runs one decode and one prefill call on small shapes."""
+    gate = "check_compiles"
+    out = setup.workdir / "compile"
+    cmd = [setup.python, str(HERE / "correctness_check.py"), "--role", "compile",
+           "--program", str(setup.program), "--out", str(out)]
+    try:
+        _, stderr, rc = run_child(cmd, setup.settings()["compile_s"], cwd=setup.workdir)
+    except TrialError as exc:
+        return GateResult(gate, False, f"importing or first call did not finish: {exc}")
+    if rc != 0 or not (out / "report.json").exists():
+        return GateResult(gate, False, f"import or first call failed (exit code {rc}):\n{compile_error(stderr)}",
+                          artifacts={"compile_stderr": tail(stderr, 60)})
+    return GateResult(gate, True, "imports and runs")
+
+
+def compile_error(stderr: str, max_lines=30) -> str:
+    """The useful end of a failed import or kernel build: the exception and compiler lines."""
+    lines = stderr.strip().splitlines()
+    keep = [line for line in lines if "error" in line.lower() or line.startswith(("  File", "    "))]
+    return "\n".join((keep or lines)[-max_lines:])
+
+
+def check_correctness(setup: Setup) -> GateResult:
+    """Every case against an fp32 reference computed here; then the model's logits, teacher-forced."""
+    gate = "check_correctness"
+    model = setup.model_choice()
+    vocab = json.loads((Path(model.path) / "config.json").read_text())["vocab_size"]
+    folder = setup.workdir / "correctness"
+    folder.mkdir(parents=True, exist_ok=True)
+    correctness_check.write_inputs(folder, setup.kind, setup.seed, model_vocab=vocab)
+    script = str(HERE / "correctness_check.py")
+    common = ["--inputs", str(folder), "--model", model.path]
+    roles = {
+        "baseline": [setup.python, script, "--role", "baseline", "--out", str(folder / "baseline")] + common,
+        "candidate": [setup.python, script, "--role", "candidate", "--out", str(folder / "candidate"),
+                      "--program", str(setup.program)] + common,
+    }
+    limit = setup.settings()["correctness_s"]
+    with ThreadPoolExecutor(2) as pool:
+        runs = {role: pool.submit(run_child, cmd, limit, setup.workdir) for role, cmd in roles.items()}
+    for role in ("baseline", "candidate"):
+        try:
+            _, stderr, rc = runs[role].result()
+        except TrialError as exc:
+            return GateResult(gate, False, f"the {role} correctness run did not finish: {exc}")
+        if rc != 0 or not (folder / role / "outputs.npz").exists():
+            who = "the program" if role == "candidate" else "the baseline (not the program's fault)"
+            return GateResult(gate, False, f"{who} failed on the correctness cases (exit code {rc}):\n{tail(stderr, 15)}")
+    results = correctness_check.judge_outputs(folder, folder / "baseline", folder / "candidate")
+    table = correctness_table(results)
+    failed = [r for r in results if not r.passed]
+    worst_ratio = max(r.worst_row_error / r.tolerance for r in results)
+    metrics = {"correctness_worst_error_ratio": worst_ratio}
+    if failed:
+        return GateResult(gate, False, f"{len(failed)} of {len(results)} cases wrong; first: "
+                          f"{failed[0].name}: {failed[0].detail}", metrics, {"correctness_table": table})
+    logits = np.load(folder / "candidate" / "outputs.npz")["logits"]
+    reference = np.load(folder / "baseline" / "outputs.npz")
+    program_error = float(correctness_check.logits_errors(logits, reference["logits_fp32"]).max())
+    sdpa_error = float(correctness_check.logits_errors(reference["logits"], reference["logits_fp32"]).max())
+    tolerance = max(LOGITS_TOLERANCE_FACTOR * sdpa_error, LOGITS_TOLERANCE_FLOOR)
+    metrics["logits_error"] = program_error
+    detail = (f"{len(results)} cases within tolerance (worst at {worst_ratio:.2f} of its tolerance); "
+              f"model logits error {program_error:.3g} (SDPA {sdpa_error:.3g}, tolerance {tolerance:.3g}), seed {setup.seed}")
+    if not program_error <= tolerance:
+        return GateResult(gate, False, f"teacher-forced model check: logits error {program_error:.3g} > "
+                          f"tolerance {tolerance:.3g} (SDPA's own: {sdpa_error:.3g})", metrics, {"correctness_table": table})
+    return GateResult(gate, True, detail, metrics, {"correctness_table": table})
+
+
+def correctness_table(results) -> str:
+    rows = ["| case | worst row error | SDPA's | tolerance | verdict |", "|---|---|---|---|---|"]
+    rows += [f"| {r.name} | {r.worst_row_error:.3g} | {r.sdpa_worst_row_error:.3g} | {r.tolerance:.3g} | "
+             f"{'ok' if r.passed else r.detail} |" for r in results]
+    return "\n".join(rows)
+
+
+def measure_decode(setup: Setup) -> GateResult:
+    """Interleaved baseline/candidate trials; one timing at a time on this machine (file lock)."""
+    gate = "measure_decode"
+    model = setup.model_choice()
+    lock_path = cache_root() / "timing.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent evaluations would time each other
+        try:
+            report = measure_speedup(model.path, setup.benchmarks, setup.program, setup.pairs,
+                                     setup.repeats, setup.python, progress=setup.log)
+        except TrialError as exc:
+            return GateResult(gate, False, str(exc))
+    speedups = {f"speedup_{b.benchmark}": b.speedup for b in report.benchmarks}
+    lengths = {b.name: b.prompt_tokens for b in select_benchmarks(setup.benchmarks)}
+    metrics = {
+        **speedups,
+        "geomean_speedup": report.geomean_speedup,
+        "speedup_ci_low": report.ci_low,
+        "speedup_ci_high": report.ci_high,
+        **context_speedups(report, lengths),
+    }
+    detail = (f"decode speedup {report.geomean_speedup:.3f} (geometric mean of {len(report.benchmarks)} "
+              f"benchmarks, 95 % CI {report.ci_low:.3f}-{report.ci_high:.3f}, {report.pairs} pairs)")
+    return GateResult(gate, True, detail, metrics, {"timing_table": report.table(),
+                                                     "timing": json.dumps(report.to_dict())})
+
+
+def context_speedups(report, prompt_tokens) -> dict:
+    """Geometric means over short- and long-context benchmarks (MAP-Elites features)."""
+    groups = {"short_context_speedup": [], "long_context_speedup": []}
+    for b in report.benchmarks:
+        long = prompt_tokens[b.benchmark] >= LONG_CONTEXT_TOKENS
+        groups["long_context_speedup" if long else "short_context_speedup"].append(math.log(b.speedup))
+    overall = math.log(report.geomean_speedup)
+    return {k: math.exp(sum(v) / len(v) if v else overall) for k, v in groups.items()}
+
+
+GATES = [check_source, check_compiles, check_correctness, measure_decode]
+FEATURE_KEYS = ("short_context_speedup", "long_context_speedup")
+
+
+# ----------------------------------------------------------------------------- the evaluator
+
+
+class Qwen3GQAEvaluator:
+    """Evaluates programs against mx.fast.scaled_dot_product_attention inside mlx_lm generation.
+
+    model: "auto" (the real Qwen3-0.6B if cached, else synthetic), a hub id, a local directory,
+    "synthetic" or "synthetic-tiny". benchmarks: a subset name ("quick", "full") or a list of names.
+    pairs/repeats: the trial design (defaults per device in SETTINGS).
+    """
+
+    def __init__(self, model="auto", benchmarks="quick", pairs=None, repeats=None, seed=None,
+                 python=sys.executable, download=False, verbose=False):
+        self.model = model
+        self.benchmarks = [c.name for c in select_benchmarks(benchmarks)]
+        self.pairs, self.repeats, self.seed = pairs, repeats, seed
+        self.python, self.download, self.verbose = python, download, verbose
+        self._device = None
+        self._model_choice = None
+
+    def log(self, message):
+        if self.verbose:
+            print(f"[evaluator] {message}", file=sys.stderr, flush=True)
+
+    def evaluate(self, program_path) -> dict:
+        start = time.monotonic()
+        if self._device is None or "error" in self._device:
+            self._device = probe_device(self.python)
+        kind = "gpu" if self._device.get("device") == "gpu" else "cpu"
+        with tempfile.TemporaryDirectory(prefix="qwen3-gqa-eval-") as workdir:
+            setup = Setup(
+                program=Path(program_path).resolve(), python=self.python, device=self._device,
+                model_spec=self.model, benchmarks=self.benchmarks,
+                pairs=self.pairs or SETTINGS[kind]["pairs"], repeats=self.repeats or SETTINGS[kind]["repeats"],
+                seed=self.seed if self.seed is not None else secrets.randbits(31),
+                workdir=Path(workdir), download=self.download, model=self._model_choice, log=self.log,
+            )
+            results = []
+            for gate in GATES:
+                self.log(f"{gate.__name__}...")
+                try:
+                    result = gate(setup)
+                except Exception as exc:  # a gate's own failure (model build, disk): report, never raise
+                    result = GateResult(gate.__name__, False, f"{type(exc).__name__}: {exc}")
+                results.append(result)
+                self.log(f"{result.gate}: {'passed' if result.passed else 'FAILED'}: {result.detail.splitlines()[0]}")
+                if not result.passed:
+                    break
+            self._model_choice = setup.model
+        return self.result(setup, results, time.monotonic() - start)
+
+    def result(self, setup: Setup, results, elapsed_s) -> dict:
+        passed = all(r.passed for r in results) and len(results) == len(GATES)
+        metrics = {k: 0.0 for k in FEATURE_KEYS}
+        artifacts = {}
+        for r in results:
+            metrics.update(r.metrics)
+            artifacts.update(r.artifacts)
+        score = metrics.get("geomean_speedup", 0.0) if passed else 0.0
+        model = setup.model.to_dict() if setup.model else {"name": setup.model_spec}
+        where = f"{self._device.get('backend', '?')} ({self._device.get('device_name', '')}), model {model['name']}"
+        if passed:
+            correctness = next(r for r in results if r.gate == "check_correctness")
+            summary = f"combined_score {score:.4f}: {results[-1].detail}; {correctness.detail}; {where}"
+            error = None
+        else:
+            failed = results[-1]
+            error = f"{failed.gate}: {failed.detail}"
+            summary = f"combined_score 0: failed {error}"
+        return {
+            "success": passed,
+            "combined_score": score,
+            "summary": summary,
+            "error": error,
+            "metrics": {**metrics, "eval_seconds": elapsed_s},
+            "artifacts": artifacts,
+            "gates": [asdict(r) | {"artifacts": sorted(r.artifacts)} for r in results],
+            "device": self._device,
+            "model": model,
+            "seed": setup.seed,
+            "benchmarks": setup.benchmarks,
+        }
+
+
+_EVALUATORS = {}
+
+
+def evaluate(program_path, model="auto", benchmarks="quick", pairs=None, repeats=None):
+    """openevolve's entry point. Keyword arguments come from `evaluator.evaluator_args` in the config."""
+    from openevolve.evaluation_result import EvaluationResult
+
+    key = (model, json.dumps(benchmarks), pairs, repeats)
+    if key not in _EVALUATORS:
+        _EVALUATORS[key] = Qwen3GQAEvaluator(model, benchmarks, pairs, repeats)
+    result = _EVALUATORS[key].evaluate(program_path)
+    metrics = {"combined_score": result["combined_score"], **result["metrics"]}
+    artifacts = {"summary": result["summary"], **result["artifacts"]}
+    if result["error"]:
+        artifacts["error"] = result["error"]
+    return EvaluationResult(metrics=metrics, artifacts=artifacts)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Evaluate one program and print the summary.")
+    parser.add_argument("program")
+    parser.add_argument("--model", default="auto")
+    parser.add_argument("--benchmarks", default="quick")
+    parser.add_argument("--pairs", type=int)
+    parser.add_argument("--repeats", type=int)
+    parser.add_argument("--json", help="write the whole result here")
+    args = parser.parse_args()
+    evaluator = Qwen3GQAEvaluator(args.model, args.benchmarks, args.pairs, args.repeats, verbose=True)
+    outcome = evaluator.evaluate(args.program)
+    print(outcome["summary"])
+    for name in ("correctness_table", "timing_table"):
+        if name in outcome["artifacts"]:
+            print(outcome["artifacts"][name])
+    if args.json:
+        Path(args.json).write_text(json.dumps(outcome, indent=2, default=str))

@@ -1,0 +1,104 @@
+"""One timing trial: mlx-lm generation with a candidate program hooked into Qwen3's attention.
+
+    python mlx_lm_generate_with_hook.py --model DIR --benchmarks short_context_quick,long_context_4k \
+        [--hook-program initial_program.py] [--repeats N]
+
+Without --hook-program the baseline runs through the same hook (calling mlx-lm's own attention), so
+both sides pay the same process and hook costs. After a warm-up generation, each benchmark runs
+`--repeats` times. For each generation it prints mlx-lm's usual Prompt / Generation / Peak memory
+lines, the attention calls by kind, and machine-readable lines that start with '@@':
+
+    @@ready {...}          model loaded, program imported, warm-up done
+    @@first_token {...}    printed as soon as the first new token arrives
+    @@last_token {...}     printed as soon as the last one arrives
+    @@result {...}         mlx-lm's figures and the call counts
+
+The parent (qwen3_benchmark_suite.py) times decode from the two token lines with its own clock.
+"""
+
+import argparse
+import json
+
+import mlx.core as mx
+from mlx_lm import load, stream_generate
+
+from attention_hook import AttentionHook, hooked_qwen3, install_sdpa_guard, load_program
+from qwen3_benchmark_suite import MARKER, prompt_token_ids, select_benchmarks
+
+WARMUP_PROMPT_TOKENS = 16
+WARMUP_NEW_TOKENS = 4
+
+
+def emit(kind, payload):
+    print(f"{MARKER}{kind} {json.dumps(payload)}", flush=True)
+
+
+def generate_once(model, tokenizer, prompt, max_tokens, key=None):
+    """Generate exactly max_tokens tokens; with a key, print the token markers. Returns the last response."""
+    response = None
+    for i, response in enumerate(stream_generate(model, tokenizer, prompt, max_tokens=max_tokens)):
+        if key is not None and i == 0:
+            emit("first_token", key)
+        if key is not None and response.finish_reason is not None:
+            emit("last_token", key)
+    return response
+
+
+def run_benchmark(model, tokenizer, hook, config, repeat):
+    key = {"benchmark": config.name, "repeat": repeat}
+    prompt = prompt_token_ids(tokenizer, config)
+    hook.reset()
+    mx.reset_peak_memory()
+    response = generate_once(model, tokenizer, prompt, config.max_tokens, key)
+    print(f"[{config.name} #{repeat}]")
+    print(f"Prompt: {response.prompt_tokens} tokens, {response.prompt_tps:.3f} tokens-per-sec")
+    print(f"Generation: {response.generation_tokens} tokens, {response.generation_tps:.3f} tokens-per-sec")
+    print(f"Peak memory: {response.peak_memory:.3f} GB")
+    calls = hook.calls.to_dict()
+    print("Attention calls: " + ", ".join(f"{k}={v}" for k, v in calls.items()), flush=True)
+    emit("result", {
+        **key,
+        "prompt_tokens": response.prompt_tokens,
+        "prompt_tps": response.prompt_tps,
+        "generation_tokens": response.generation_tokens,
+        "generation_tps": response.generation_tps,
+        "peak_memory_gb": response.peak_memory,
+        "calls": calls,
+    })
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", required=True, help="model directory (see qwen3_model.py)")
+    parser.add_argument("--benchmarks", required=True, help="subset name or comma-separated benchmark names")
+    parser.add_argument("--hook-program", help="program whose qwen3_custom_gqa_attention replaces SDPA")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--allow-sdpa-decode", action="store_true", help="A/A noise runs only")
+    args = parser.parse_args()
+
+    configs = select_benchmarks(args.benchmarks)
+    attention, guard = None, None
+    if args.hook_program:
+        guard = install_sdpa_guard(allow_decode=args.allow_sdpa_decode)
+        attention = load_program(args.hook_program)
+    model, tokenizer = load(args.model)
+    tokenizer.eos_token_ids = set()  # fixed-length generations, as mlx_lm.benchmark does
+    hook = AttentionHook(attention, guard)
+    with hooked_qwen3(hook):
+        warmup = prompt_token_ids(tokenizer, configs[0])[:WARMUP_PROMPT_TOKENS]
+        generate_once(model, tokenizer, warmup, WARMUP_NEW_TOKENS)
+        emit("ready", {
+            "model": args.model,
+            "layers": len(model.layers),
+            "device": str(mx.default_device()),
+            "device_name": mx.device_info().get("device_name", ""),
+            "mlx_version": mx.__version__,
+            "program": args.hook_program,
+        })
+        for config in configs:
+            for repeat in range(args.repeats):
+                run_benchmark(model, tokenizer, hook, config, repeat)
+
+
+if __name__ == "__main__":
+    main()

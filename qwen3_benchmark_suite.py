@@ -1,0 +1,527 @@
+"""The decode benchmarks, and the one place that times them.
+
+Every trial is a fresh process of mlx_lm_generate_with_hook.py. Baseline and candidate trials are
+interleaved in pairs (A B, B A, ...), a warm-up pair is discarded, and the decode time of every
+generation is taken here, with this process's monotonic clock, from the moments the child prints
+its first and its last generated token: the candidate runs in the child and could patch the
+child's clocks. The child's own tokens-per-second figure is cross-checked against ours.
+
+    python qwen3_benchmark_suite.py --subset quick --model synthetic               # baseline only
+    python qwen3_benchmark_suite.py --subset quick --program initial_program_cuda.py --pairs 4
+
+This module imports no MLX: the evaluator imports it, and its process must never touch the GPU.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+HERE = Path(__file__).resolve().parent
+HOOK_WRAPPER = HERE / "mlx_lm_generate_with_hook.py"
+PREFILL_STEP = 2048  # mlx-lm's generate_step default: prompts are prefilled in chunks of this size
+MAX_CLOCK_GAP = 0.10  # child-reported vs parent-measured decode time; more than this is tampering
+MARKER = "@@"
+
+
+@dataclass(frozen=True)
+class BenchmarkConfig:
+    name: str
+    prompt_tokens: int  # exact prompt length: the prompt text is repeated or cut to this many tokens
+    max_tokens: int  # generations run exactly this many tokens (EOS is ignored)
+    prompt: str
+
+
+def _config(name, prompt_tokens, max_tokens, prompt):
+    return BenchmarkConfig(name, prompt_tokens, max_tokens, " ".join(prompt.split()))
+
+
+BENCHMARKS = {
+    c.name: c
+    for c in [
+        _config("short_context_quick", 64, 50, "Explain in two sentences why the sky looks blue during the day."),
+        _config(
+            "medium_context_analysis", 512, 200,
+            "Here is a report on a city's public transport network: ridership, bus punctuality, tram "
+            "maintenance backlogs, fare revenue and the cost of the new ticketing system. Read it and "
+            "summarise the three largest operational risks, with the evidence for each.",
+        ),
+        _config(
+            "long_context_detailed", 1024, 500,
+            "The following is a long technical design document for a distributed key-value store with "
+            "replication, leader election, log compaction and snapshotting. After reading it, write a "
+            "detailed review that lists every assumption about failure modes and how each is handled.",
+        ),
+        _config(
+            "very_long_context_comprehensive", 2048, 1000,
+            "Below are the collected minutes of a year of engineering meetings about migrating a payment "
+            "platform between data centres. Produce a comprehensive chronological account of the "
+            "decisions made, who made them, which were reversed, and what each reversal cost.",
+        ),
+        _config("micro_generation", 32, 10, "Name one prime number greater than ten."),
+        _config("short_generation", 128, 100, "Write a short paragraph describing a quiet harbour at dawn."),
+        _config("long_generation", 128, 1000, "Write a long essay on the history of written numerals and place value."),
+        _config("very_long_generation", 128, 2000, "Write a long story about a lighthouse keeper and a ship lost in fog."),
+        _config("ultra_long_generation", 128, 5000, "Write a complete field guide to the birds of a temperate forest."),
+        _config(
+            "code_generation", 256, 300,
+            "Write a Python module that parses a CSV file of sensor readings, removes outliers with the "
+            "median absolute deviation, and plots a rolling mean. Include docstrings and tests.",
+        ),
+        _config(
+            "step_by_step_reasoning", 256, 400,
+            "A train leaves at 9:40 and travels 210 km at 84 km/h, then waits 12 minutes and covers 95 km "
+            "at 76 km/h. Work out step by step when it arrives and what its average speed was.",
+        ),
+        _config("creative_writing", 192, 800, "Write a poem cycle of eight parts about the seasons of a mountain lake."),
+        _config(
+            "technical_documentation", 384, 1200,
+            "Write the user documentation for a command-line tool that synchronises folders between "
+            "machines: installation, configuration, every flag, examples and troubleshooting.",
+        ),
+        _config(
+            "conversational_assistant", 768, 1500,
+            "User: I am planning a two-week trip through three countries by train with a small budget. "
+            "Assistant: Happy to help. Which countries? User: Portugal, Spain and France, in spring.",
+        ),
+        _config(
+            "progressive_context_building", 1536, 600,
+            "Chapter one introduced the characters; chapter two moved them to the coast; chapter three "
+            "added a storm and a missing letter. Continue the story so that every earlier thread returns.",
+        ),
+        _config("repetitive_pattern_generation", 256, 2000, "List the numbers from one upwards, each with its square and cube."),
+        _config("extreme_long_generation", 128, 8000, "Write an exhaustive textbook chapter on linear algebra, with proofs."),
+        _config(
+            "sustained_dialogue_generation", 1024, 6000,
+            "Continue this long dialogue between a student and a tutor about thermodynamics, covering "
+            "entropy, heat engines, refrigeration and the statistical view, one question at a time.",
+        ),
+        _config(
+            "comprehensive_analysis_generation", 3072, 7000,
+            "Given the full text of several annual reports of a manufacturing company, analyse revenue, "
+            "margins, capital spending, debt and strategy year by year, and compare with competitors.",
+        ),
+        _config(
+            "maximum_context_stress_test", 8192, 10000,
+            "The following is a very long log of a customer support system. Reconstruct every ticket, "
+            "its resolution and its timeline, and then write a report on recurring failures.",
+        ),
+        _config(
+            "long_context_4k", 4096, 256,
+            "Read this long archive of project correspondence and answer: which open questions remain?",
+        ),
+        _config(
+            "long_context_16k", 16384, 256,
+            "Read this very long collection of legal contracts and list every clause about termination.",
+        ),
+        _config(
+            "long_context_32k", 32768, 256,
+            "Read this book-length transcript of interviews and summarise what each person said about risk.",
+        ),
+    ]
+}
+
+SUBSETS = {
+    # Evolution: short and long contexts; from about 1K tokens of context on, attention is where
+    # the time can be won.
+    "quick": [
+        "short_context_quick",
+        "code_generation",
+        "long_context_detailed",
+        "long_generation",
+        "long_context_4k",
+        "long_context_16k",
+    ],
+    "full": list(BENCHMARKS),
+}
+
+
+def select_benchmarks(spec) -> list:
+    """A subset name, a comma-separated string or a list of benchmark names -> BenchmarkConfigs."""
+    if isinstance(spec, str):
+        names = SUBSETS[spec] if spec in SUBSETS else [n.strip() for n in spec.split(",") if n.strip()]
+    else:
+        names = list(spec)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown or not names:
+        raise ValueError(
+            f"unknown benchmark(s) {unknown or spec!r}; choose a subset {list(SUBSETS)} or names from {list(BENCHMARKS)}"
+        )
+    return [BENCHMARKS[n] for n in names]
+
+
+def prompt_token_ids(tokenizer, config: BenchmarkConfig) -> list:
+    """The prompt as exactly config.prompt_tokens token ids (the text's tokens, cycled)."""
+    ids = tokenizer.encode(config.prompt)
+    return [ids[i % len(ids)] for i in range(config.prompt_tokens)]
+
+
+def expected_attention_calls(config: BenchmarkConfig, layers: int) -> dict:
+    """Attention calls that mlx-lm 0.32's generate_step makes for one generation.
+
+    Prefill takes the prompt but its last token in chunks of PREFILL_STEP; then every step is a
+    single token: the last prompt token, and one step ahead of each of the max_tokens yielded.
+    """
+    return {
+        "decode": layers * (config.max_tokens + 1),
+        "prefill": layers * math.ceil((config.prompt_tokens - 1) / PREFILL_STEP),
+    }
+
+
+# ----------------------------------------------------------------------------- one trial
+
+
+class TrialError(RuntimeError):
+    """A trial that produced no valid number: a crash, a hang, wrong call counts, clock tampering."""
+
+
+@dataclass
+class Generation:
+    """One timed generation inside a trial."""
+
+    benchmark: str
+    repeat: int
+    decode_tps: float  # generation_tokens / decode seconds, both clocks measured by the parent
+    child_decode_tps: float  # what mlx-lm reported inside the child
+    prompt_tps: float
+    peak_memory_gb: float
+    calls: dict
+
+
+@dataclass
+class Trial:
+    side: str  # "baseline" or "candidate"
+    generations: list
+    info: dict  # model, layers, device, mlx version as the child reported them
+    wall_s: float
+
+    def decode_tps(self, benchmark) -> float:
+        """The fastest of this trial's repeats of one benchmark: interference only slows a run down."""
+        return max(g.decode_tps for g in self.generations if g.benchmark == benchmark)
+
+
+def trial_command(python, model_path, configs, program=None, repeats=1, allow_sdpa_decode=False):
+    cmd = [python, "-u", str(HOOK_WRAPPER), "--model", str(model_path),
+           "--benchmarks", ",".join(c.name for c in configs), "--repeats", str(repeats)]
+    if program:
+        cmd += ["--hook-program", str(Path(program).resolve())]
+    if allow_sdpa_decode:
+        cmd.append("--allow-sdpa-decode")
+    return cmd
+
+
+def run_child(cmd, timeout_s, cwd=None, env=None):
+    """Run a command in its own process group; return (stdout lines stamped with our clock, stderr, rc).
+
+    The whole group is killed on timeout, so a hung GPU kernel or a forked grandchild goes too.
+    Raises TrialError on timeout.
+    """
+    with tempfile.TemporaryFile(mode="w+") as stderr_file:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=stderr_file, text=True, bufsize=1,
+            cwd=cwd, env=env, start_new_session=True,
+        )
+        lines = queue.Queue()
+
+        def read_stdout():
+            for line in proc.stdout:
+                lines.put((time.monotonic(), line.rstrip("\n")))
+            lines.put(None)
+
+        reader = threading.Thread(target=read_stdout, daemon=True)
+        reader.start()
+        deadline = time.monotonic() + timeout_s
+        stamped = []
+        timed_out = False
+        while True:
+            try:
+                item = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                timed_out = True
+                break
+            if item is None:
+                break
+            stamped.append(item)
+        if timed_out:
+            kill_group(proc)
+        try:
+            rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            rc, timed_out = proc.wait(), True
+        reader.join(timeout=5)
+        stderr_file.seek(0)
+        stderr = stderr_file.read()
+    if timed_out:
+        raise TrialError(f"timed out after {timeout_s:.0f} s (process killed)\n{tail(stderr)}")
+    return stamped, stderr, rc
+
+
+def kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
+def tail(text, lines=25):
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def parse_markers(stamped):
+    """Split stamped stdout into marker records: [(t, kind, payload_dict)]."""
+    records = []
+    for t, line in stamped:
+        if line.startswith(MARKER):
+            kind, _, payload = line[len(MARKER):].partition(" ")
+            try:
+                records.append((t, kind, json.loads(payload) if payload else {}))
+            except json.JSONDecodeError:
+                raise TrialError(f"unreadable marker line: {line[:200]}")
+    return records
+
+
+def run_trial(python, model_path, configs, side, program=None, repeats=1, timeout_s=600.0,
+              allow_sdpa_decode=False) -> Trial:
+    """One fresh process: warm-up, then every benchmark `repeats` times. Validates what it reads."""
+    start = time.monotonic()
+    cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
+                        repeats, allow_sdpa_decode)
+    stamped, stderr, rc = run_child(cmd, timeout_s)
+    records = parse_markers(stamped)
+    info = next((p for _, k, p in records if k == "ready"), None)
+    if rc != 0 or info is None:
+        raise TrialError(f"{side} trial failed (exit code {rc})\n{tail(stderr)}")
+    generations = []
+    first_token_t = {}
+    last_token_t = {}
+    for t, kind, payload in records:
+        key = (payload.get("benchmark"), payload.get("repeat"))
+        if kind == "first_token":
+            first_token_t[key] = t
+        elif kind == "last_token":
+            last_token_t[key] = t
+        elif kind == "result":
+            if key not in first_token_t or key not in last_token_t:
+                raise TrialError(f"{side} trial: result for {key} without its token markers")
+            generations.append(timed_generation(payload, last_token_t[key] - first_token_t[key]))
+    expected = [(c.name, r) for c in configs for r in range(repeats)]
+    got = [(g.benchmark, g.repeat) for g in generations]
+    if got != expected:
+        raise TrialError(f"{side} trial reported generations {got}, expected {expected}\n{tail(stderr)}")
+    layers = int(info["layers"])
+    for g in generations:
+        check_calls(g, BENCHMARKS[g.benchmark], layers, side, allow_sdpa_decode)
+    return Trial(side, generations, info, time.monotonic() - start)
+
+
+def timed_generation(payload, parent_decode_s) -> Generation:
+    tokens = int(payload["generation_tokens"])
+    child_tps = float(payload["generation_tps"])
+    if parent_decode_s <= 0 or child_tps <= 0:
+        raise TrialError(f"{payload['benchmark']}: no decode time measured")
+    child_decode_s = tokens / child_tps
+    gap = abs(child_decode_s - parent_decode_s) / parent_decode_s
+    if gap > MAX_CLOCK_GAP:
+        raise TrialError(
+            f"{payload['benchmark']}: the child reports {child_decode_s:.3f} s of decode but this process "
+            f"measured {parent_decode_s:.3f} s ({gap:.0%} apart, limit {MAX_CLOCK_GAP:.0%}): clocks tampered with"
+        )
+    return Generation(
+        benchmark=payload["benchmark"],
+        repeat=int(payload["repeat"]),
+        decode_tps=tokens / parent_decode_s,
+        child_decode_tps=child_tps,
+        prompt_tps=float(payload["prompt_tps"]),
+        peak_memory_gb=float(payload["peak_memory_gb"]),
+        calls=payload["calls"],
+    )
+
+
+def check_calls(g: Generation, config: BenchmarkConfig, layers, side, allow_sdpa_decode):
+    """The hook must have seen exactly the calls mlx-lm makes, and decode must be the program's own."""
+    want = expected_attention_calls(config, layers)
+    calls = g.calls
+    decode = calls["decode_own"] + calls["decode_handed_over"]
+    prefill = calls["prefill_own"] + calls["prefill_handed_over"]
+    where = f"{side} trial, {g.benchmark}"
+    if decode != want["decode"] or prefill != want["prefill"]:
+        raise TrialError(
+            f"{where}: the hook saw {decode} decode and {prefill} prefill attention calls, but mlx-lm makes "
+            f"{want['decode']} and {want['prefill']} ({layers} layers, {config.prompt_tokens} prompt tokens, "
+            f"{config.max_tokens} new): the program did not run where it was timed"
+        )
+    if side == "candidate" and calls["decode_handed_over"] and not allow_sdpa_decode:
+        raise TrialError(f"{where}: {calls['decode_handed_over']} decode calls reached SDPA")
+
+
+# ----------------------------------------------------------------------------- paired measurement
+
+
+@dataclass
+class BenchmarkSpeedup:
+    benchmark: str
+    baseline_decode_tps: float  # median over pairs
+    candidate_decode_tps: float
+    speedup: float  # candidate / baseline, from the medians
+    ci_low: float  # 95 % interval of the geometric mean of the pair ratios
+    ci_high: float
+    pair_ratios: list
+
+
+@dataclass
+class SpeedupReport:
+    benchmarks: list  # [BenchmarkSpeedup]
+    geomean_speedup: float
+    ci_low: float
+    ci_high: float
+    pairs: int
+    repeats: int
+    baseline_trials: list = field(default_factory=list)  # [[decode_tps per benchmark]]
+    candidate_trials: list = field(default_factory=list)
+    info: dict = field(default_factory=dict)
+    wall_s: float = 0.0
+
+    def to_dict(self):
+        return asdict(self)
+
+    def table(self) -> str:
+        rows = ["| benchmark | baseline tok/s | candidate tok/s | speedup | 95 % CI |", "|---|---|---|---|---|"]
+        for b in self.benchmarks:
+            rows.append(
+                f"| {b.benchmark} | {b.baseline_decode_tps:.1f} | {b.candidate_decode_tps:.1f} | "
+                f"{b.speedup:.3f} | {b.ci_low:.3f}-{b.ci_high:.3f} |"
+            )
+        rows.append(
+            f"| geometric mean ({self.pairs} pairs) | | | {self.geomean_speedup:.3f} | "
+            f"{self.ci_low:.3f}-{self.ci_high:.3f} |"
+        )
+        return "\n".join(rows)
+
+
+def log_mean_interval(log_values, confidence=0.95):
+    """Student-t interval of the mean of log ratios, returned as (low, high) ratios."""
+    x = np.asarray(log_values, dtype=float)
+    if len(x) < 2 or np.allclose(x, x[0]):
+        m = float(np.exp(x.mean()))
+        return m, m
+    low, high = stats.t.interval(confidence, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    return float(np.exp(low)), float(np.exp(high))
+
+
+def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, wall_s) -> SpeedupReport:
+    names = [c.name for c in configs]
+    base = np.array([[t.decode_tps(n) for n in names] for t in baseline_trials])
+    cand = np.array([[t.decode_tps(n) for n in names] for t in candidate_trials])
+    log_ratios = np.log(cand / base)  # [pairs, benchmarks]
+    rows = []
+    for j, name in enumerate(names):
+        low, high = log_mean_interval(log_ratios[:, j])
+        b, c = float(np.median(base[:, j])), float(np.median(cand[:, j]))
+        rows.append(BenchmarkSpeedup(name, b, c, c / b, low, high, [float(r) for r in np.exp(log_ratios[:, j])]))
+    geomean = float(np.exp(np.mean([np.log(r.speedup) for r in rows])))
+    low, high = log_mean_interval(log_ratios.mean(axis=1))
+    return SpeedupReport(rows, geomean, low, high, len(base), repeats,
+                         base.tolist(), cand.tolist(), info, wall_s)
+
+
+def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=sys.executable,
+                    timeout_s=None, allow_sdpa_decode=False, progress=None) -> SpeedupReport:
+    """Interleaved A/B trials of the baseline and `program`; one discarded warm-up pair first.
+
+    Pairs alternate their order (A B, B A, ...) so neither side always runs first. The warm-up
+    baseline trial's duration sets later timeouts (3x plus a minute) unless timeout_s is given.
+    Raises TrialError at the first failed trial.
+    """
+    configs = select_benchmarks(benchmarks)
+    progress = progress or (lambda message: None)
+    start = time.monotonic()
+
+    def trial(side, limit):
+        t = run_trial(python, model_path, configs, side, program, repeats, limit, allow_sdpa_decode)
+        progress(f"{side} trial: " + ", ".join(f"{n} {t.decode_tps(n):.1f} tok/s" for n in [c.name for c in configs]))
+        return t
+
+    first_limit = timeout_s or 1800.0
+    warm_baseline = trial("baseline", first_limit)
+    limit = timeout_s or (3.0 * warm_baseline.wall_s + 60.0)
+    trial("candidate", limit)
+    baseline_trials, candidate_trials = [], []
+    for i in range(pairs):
+        order = ("baseline", "candidate") if i % 2 == 0 else ("candidate", "baseline")
+        for side in order:
+            (baseline_trials if side == "baseline" else candidate_trials).append(trial(side, limit))
+    return summarize_pairs(configs, baseline_trials, candidate_trials, repeats, warm_baseline.info,
+                           time.monotonic() - start)
+
+
+def measure_baseline(model_path, benchmarks, trials=1, repeats=1, python=sys.executable, progress=None):
+    """Baseline decode tok/s per benchmark, each a median over fresh-process trials."""
+    configs = select_benchmarks(benchmarks)
+    runs = [run_trial(python, model_path, configs, "baseline", repeats=repeats, timeout_s=3600.0)
+            for _ in range(trials)]
+    for t in runs:
+        (progress or (lambda m: None))(f"baseline trial done in {t.wall_s:.1f} s")
+    return {c.name: float(np.median([t.decode_tps(c.name) for t in runs])) for c in configs}, runs[0].info
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def write_csv(path, rows):
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main():
+    from qwen3_model import resolve_model
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--subset", default="quick", help=f"{list(SUBSETS)} or comma-separated benchmark names")
+    parser.add_argument("--model", default="auto", help="auto, synthetic, synthetic-tiny, a hub id or a directory")
+    parser.add_argument("--download", action="store_true", help="allow downloading a hub model")
+    parser.add_argument("--program", help="a program to compare with the baseline (omit: baseline only)")
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=1, help="generations of each benchmark per trial")
+    parser.add_argument("--allow-sdpa-decode", action="store_true",
+                        help="A/A noise measurement only: let the program call SDPA in decode")
+    parser.add_argument("--output", default="benchmark_results", help="prefix of the .json and .csv files")
+    args = parser.parse_args()
+
+    model = resolve_model(args.model, download=args.download)
+    print(f"model: {model.name} ({model.note})", flush=True)
+    log = lambda m: print(m, flush=True)
+    if args.program:
+        report = measure_speedup(model.path, args.subset, args.program, args.pairs, args.repeats,
+                                 allow_sdpa_decode=args.allow_sdpa_decode, progress=log)
+        print(report.table())
+        result = {"model": model.to_dict(), "program": args.program, **report.to_dict()}
+        rows = [{k: v for k, v in asdict(b).items() if k != "pair_ratios"} for b in report.benchmarks]
+    else:
+        tps, info = measure_baseline(model.path, args.subset, trials=args.pairs, repeats=args.repeats, progress=log)
+        result = {"model": model.to_dict(), "info": info, "baseline_decode_tps": tps}
+        rows = [{"benchmark": k, "baseline_decode_tps": v} for k, v in tps.items()]
+        for k, v in tps.items():
+            print(f"{k}: {v:.1f} tok/s")
+    Path(args.output + ".json").write_text(json.dumps(result, indent=2))
+    write_csv(args.output + ".csv", rows)
+    print(f"wrote {args.output}.json and {args.output}.csv")
+
+
+if __name__ == "__main__":
+    main()

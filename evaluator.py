@@ -76,6 +76,7 @@ class Setup:
     download: bool = False
     model: object = None  # ModelChoice, resolved on first use
     log: object = print  # progress messages
+    backend: str = ""  # the program's: "metal", "cuda" or "mlx", once check_source has read it
 
     @property
     def kind(self):
@@ -153,7 +154,8 @@ def check_source(setup: Setup) -> GateResult:
             f"back-end (it runs on {here}: {setup.device.get('device_name', '')}). "
             f"Evaluate a program for this machine instead: {others}.",
         )
-    return GateResult(gate, True, f"{backend} program on {here}", {"backend": backend})
+    setup.backend = backend
+    return GateResult(gate, True, f"{backend} program on {here}")
 
 
 def check_compiles(setup: Setup) -> GateResult:
@@ -167,16 +169,17 @@ def check_compiles(setup: Setup) -> GateResult:
     except TrialError as exc:
         return GateResult(gate, False, f"importing or first call did not finish: {exc}")
     if rc != 0 or not (out / "report.json").exists():
-        return GateResult(gate, False, f"import or first call failed (exit code {rc}):\n{compile_error(stderr)}",
-                          artifacts={"compile_stderr": tail(stderr, 60)})
+        return GateResult(gate, False, child_failure(out, rc, stderr), artifacts={"compile_stderr": tail(stderr, 60)})
     return GateResult(gate, True, "imports and runs")
 
 
-def compile_error(stderr: str, max_lines=30) -> str:
-    """The useful end of a failed import or kernel build: the exception and compiler lines."""
-    lines = stderr.strip().splitlines()
-    keep = [line for line in lines if "error" in line.lower() or line.startswith(("  File", "    "))]
-    return "\n".join((keep or lines)[-max_lines:])
+def child_failure(out: Path, rc, stderr) -> str:
+    """What a correctness_check.py child reported about its failure, or what it left behind."""
+    report = out / "error.json"
+    if report.exists():
+        error = json.loads(report.read_text())
+        return f"{error['step']}: {error['error']}"
+    return f"the process ended (exit code {rc}) without a result\n{tail(stderr, 10)}"
 
 
 def check_correctness(setup: Setup) -> GateResult:
@@ -204,7 +207,7 @@ def check_correctness(setup: Setup) -> GateResult:
             return GateResult(gate, False, f"the {role} correctness run did not finish: {exc}")
         if rc != 0 or not (folder / role / "outputs.npz").exists():
             who = "the program" if role == "candidate" else "the baseline (not the program's fault)"
-            return GateResult(gate, False, f"{who} failed on the correctness cases (exit code {rc}):\n{tail(stderr, 15)}")
+            return GateResult(gate, False, f"{who} failed: {child_failure(folder / role, rc, stderr)}")
     results = correctness_check.judge_outputs(folder, folder / "baseline", folder / "candidate")
     table = correctness_table(results)
     failed = [r for r in results if not r.passed]
@@ -354,6 +357,7 @@ class Qwen3GQAEvaluator:
             "artifacts": artifacts,
             "gates": [asdict(r) | {"artifacts": sorted(r.artifacts)} for r in results],
             "device": self._device,
+            "backend": setup.backend,
             "model": model,
             "seed": setup.seed,
             "benchmarks": setup.benchmarks,

@@ -1,0 +1,45 @@
+"""An evolution end to end, through run_evolve_experiment.sh and `python -m openevolve.cli`, on the
+CPU, against a scripted OpenAI-compatible server on 127.0.0.1 that answers with SEARCH/REPLACE diffs."""
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+from scripted_llm_server import ScriptedLLM
+
+# A real improvement would be luck; these are a harmless rewrite and a wrong one.
+HARMLESS = """<<<<<<< SEARCH
+    weights = mx.softmax(scores, axis=-1).reshape(batch, n_kv_heads, group * q_len, k_len)
+=======
+    weights = mx.softmax(scores, axis=-1, precise=True).reshape(batch, n_kv_heads, group * q_len, k_len)
+>>>>>>> REPLACE"""
+WRONG = """<<<<<<< SEARCH
+    if isinstance(mask, str):
+=======
+    if isinstance(mask, str) and False:
+>>>>>>> REPLACE"""
+
+
+def test_two_iterations_write_a_best_program_and_its_info(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "GEMINI_API_KEY")}
+    with ScriptedLLM([HARMLESS, WRONG]) as llm:
+        done = subprocess.run(
+            ["bash", str(ROOT / "run_evolve_experiment.sh"), "--python", sys.executable, "--backend", "mlx",
+             "--api-base", llm.url, "--output-base", str(tmp_path), "--run-name", "ci", "--foreground", "-i", "2"],
+            capture_output=True, text=True, env=env, timeout=900,
+        )
+    run_dir = tmp_path / "ci"
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert len(llm.prompts) >= 2
+    assert "qwen3_custom_gqa_attention" in llm.prompts[0][0]["content"]  # the config's system prompt
+    best = run_dir / "best" / "best_program.py"
+    info = json.loads((run_dir / "best" / "best_program_info.json").read_text())
+    assert "def qwen3_custom_gqa_attention" in best.read_text()
+    assert info["metrics"]["combined_score"] > 0
+    assert (run_dir / "checkpoints" / "checkpoint_2").is_dir()
+    assert (run_dir / "run.log").exists() and (run_dir / "run_info.json").exists()
+    programs = [json.loads(p.read_text()) for p in (run_dir / "checkpoints" / "checkpoint_2" / "programs").glob("*.json")]
+    scores = sorted(p["metrics"].get("combined_score", 0.0) for p in programs)
+    assert len(programs) == 3 and scores[0] == 0.0 and scores[-1] > 0  # the wrong diff scored 0

@@ -1,0 +1,124 @@
+"""qwen3_benchmark_suite.py: the configurations, call-count formula, trial parsing and statistics."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+import qwen3_benchmark_suite as suite
+
+UPSTREAM = {
+    "short_context_quick": 50, "medium_context_analysis": 200, "long_context_detailed": 500,
+    "very_long_context_comprehensive": 1000, "micro_generation": 10, "short_generation": 100,
+    "long_generation": 1000, "very_long_generation": 2000, "ultra_long_generation": 5000,
+    "code_generation": 300, "step_by_step_reasoning": 400, "creative_writing": 800,
+    "technical_documentation": 1200, "conversational_assistant": 1500, "progressive_context_building": 600,
+    "repetitive_pattern_generation": 2000, "extreme_long_generation": 8000,
+    "sustained_dialogue_generation": 6000, "comprehensive_analysis_generation": 7000,
+    "maximum_context_stress_test": 10000,
+}
+
+
+def test_upstream_configurations_keep_their_names_and_lengths():
+    for name, max_tokens in UPSTREAM.items():
+        assert suite.BENCHMARKS[name].max_tokens == max_tokens
+    for name, prompt in [("long_context_4k", 4096), ("long_context_16k", 16384), ("long_context_32k", 32768)]:
+        assert suite.BENCHMARKS[name].prompt_tokens == prompt and 100 <= suite.BENCHMARKS[name].max_tokens <= 1000
+    assert len(suite.BENCHMARKS) == 23
+
+
+def test_subsets():
+    assert suite.SUBSETS["quick"] == ["short_context_quick", "code_generation", "long_context_detailed",
+                                      "long_generation", "long_context_4k", "long_context_16k"]
+    assert suite.SUBSETS["full"] == list(suite.BENCHMARKS)
+    assert [c.name for c in suite.select_benchmarks("micro_generation, code_generation")] == ["micro_generation", "code_generation"]
+    with pytest.raises(ValueError, match="unknown benchmark"):
+        suite.select_benchmarks(["no_such_benchmark"])
+
+
+class CountingTokenizer:
+    def encode(self, text):
+        return list(range(len(text.split())))
+
+
+@pytest.mark.parametrize("name", ["micro_generation", "long_context_4k"])
+def test_prompts_have_exactly_their_token_count(name):
+    config = suite.BENCHMARKS[name]
+    ids = suite.prompt_token_ids(CountingTokenizer(), config)
+    assert len(ids) == config.prompt_tokens
+
+
+def test_expected_attention_calls():
+    config = suite.BenchmarkConfig("x", prompt_tokens=4097, max_tokens=10, prompt="p")
+    # 4096 prompt tokens go through prefill in chunks of 2048, the last token is a decode step.
+    assert suite.expected_attention_calls(config, layers=28) == {"decode": 28 * 11, "prefill": 28 * 2}
+
+
+def stamped(lines, t0=100.0):
+    return [(t0 + t, line) for t, line in lines]
+
+
+def test_markers_are_parsed_and_clocks_cross_checked():
+    payload = {"benchmark": "micro_generation", "repeat": 0}
+    result = dict(payload, generation_tokens=10, generation_tps=100.0, prompt_tps=1.0, peak_memory_gb=0.1,
+                  calls={"decode_own": 22, "decode_handed_over": 0, "prefill_own": 2, "prefill_handed_over": 0})
+    records = suite.parse_markers(stamped([
+        (0.0, "Prompt: 32 tokens"),
+        (0.5, "@@first_token " + json.dumps(payload)),
+        (0.6, "@@last_token " + json.dumps(payload)),
+        (0.7, "@@result " + json.dumps(result)),
+    ]))
+    assert [k for _, k, _ in records] == ["first_token", "last_token", "result"]
+    g = suite.timed_generation(result, parent_decode_s=0.1)
+    assert g.decode_tps == pytest.approx(100.0)
+    suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=2, side="candidate", allow_sdpa_decode=False)
+    with pytest.raises(suite.TrialError, match="clocks tampered"):
+        suite.timed_generation(result, parent_decode_s=0.2)
+    with pytest.raises(suite.TrialError, match="did not run where it was timed"):
+        suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=3, side="candidate", allow_sdpa_decode=False)
+    with pytest.raises(suite.TrialError, match="unreadable marker"):
+        suite.parse_markers(stamped([(0.0, "@@result {not json")]))
+
+
+def trial(side, tps_by_benchmark):
+    generations = [suite.Generation(b, 0, tps, tps, 1.0, 0.1, {}) for b, tps in tps_by_benchmark.items()]
+    return suite.Trial(side, generations, {}, 1.0)
+
+
+def test_speedups_use_medians_and_geometric_means():
+    configs = suite.select_benchmarks(["micro_generation", "short_generation"])
+    base = [trial("baseline", {"micro_generation": 100, "short_generation": 200}) for _ in range(3)]
+    cand = [trial("candidate", {"micro_generation": m, "short_generation": s}) for m, s in [(110, 180), (120, 180), (130, 180)]]
+    report = suite.summarize_pairs(configs, base, cand, repeats=1, info={}, wall_s=0)
+    assert report.benchmarks[0].speedup == pytest.approx(1.2)
+    assert report.benchmarks[1].speedup == pytest.approx(0.9)
+    assert report.geomean_speedup == pytest.approx(np.sqrt(1.2 * 0.9))
+    assert report.ci_low < report.geomean_speedup < report.ci_high
+    assert report.benchmarks[1].ci_low == report.benchmarks[1].ci_high == pytest.approx(0.9)
+    assert "| micro_generation | 100.0 | 120.0 | 1.200 |" in report.table()
+
+
+def test_a_trial_reports_the_fastest_repeat():
+    t = suite.Trial("baseline", [suite.Generation("micro_generation", r, tps, tps, 1, 0, {}) for r, tps in enumerate([90, 120, 100])], {}, 1)
+    assert t.decode_tps("micro_generation") == 120
+
+
+def test_child_timeout_kills_the_process_group():
+    with pytest.raises(suite.TrialError, match="timed out after 1 s"):
+        suite.run_child([sys.executable, "-c", "import time; print('x', flush=True); time.sleep(60)"], 1)
+
+
+def test_command_line_writes_json_and_csv(tmp_path, tiny_model):
+    prefix = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "qwen3_benchmark_suite.py"), "--subset", "micro_generation", "--model", "synthetic-tiny",
+         "--program", str(ROOT / "initial_program_mlx.py"), "--pairs", "2", "--repeats", "2", "--output", str(prefix)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads((tmp_path / "out.json").read_text())
+    assert result["model"]["name"] == "synthetic-tiny" and result["pairs"] == 2
+    assert (tmp_path / "out.csv").read_text().startswith("benchmark,baseline_decode_tps,candidate_decode_tps,speedup")

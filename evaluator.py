@@ -10,7 +10,10 @@ failure ends the evaluation with combined_score 0 and a precise error:
     1. check_source        parses, defines the entry point, its back-end exists here
     2. check_compiles      imports and runs once on small shapes (child process)
     3. check_correctness   every case of correctness_check.py and a teacher-forced model check
-    4. measure_decode      interleaved A/B trials through mlx_lm_generate_with_hook.py
+    4. check_kernel_speed  kernel microbenchmark against SDPA, in a child (GPU only; never fails
+                           a program for being slow: it feeds the summary and the artifacts)
+    5. measure_decode      interleaved A/B trials through mlx_lm_generate_with_hook.py, with the
+                           ceiling (a no-op kernel's speedup, measured once and cached) beside each
 
 combined_score is the geometric mean over the benchmarks of candidate / baseline decode tok/s.
 This process never runs the candidate and never touches the GPU: openevolve forks its workers
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -43,11 +47,14 @@ STARTING_PROGRAMS = {"metal": "initial_program.py", "cuda": "initial_program_cud
 LONG_CONTEXT_TOKENS = 1024  # benchmarks with at least this many prompt tokens count as long-context
 LOGITS_TOLERANCE_FACTOR = 2.0  # model-level: the program's logits error vs fp32 may be this times SDPA's
 LOGITS_TOLERANCE_FLOOR = 1e-2
+# No-op kernels whose decode speedup is the most any kernel can gain (per device back-end).
+CEILING_PROGRAMS = {b: HERE / "benchmarks" / f"ceiling_program_{b}.py" for b in ("cuda", "metal")}
+CEILING_PROGRAMS["cpu"] = HERE / "benchmarks" / "ceiling_program_mlx.py"
 
 # Per device: children's time limits (s) and the default trial design.
 SETTINGS = {
-    "cpu": {"compile_s": 45, "correctness_s": 60, "pairs": 3, "repeats": 10},
-    "gpu": {"compile_s": 180, "correctness_s": 300, "pairs": 3, "repeats": 1},
+    "cpu": {"compile_s": 45, "correctness_s": 60, "kernel_s": 0, "pairs": 3, "repeats": 10},
+    "gpu": {"compile_s": 180, "correctness_s": 300, "kernel_s": 300, "pairs": 3, "repeats": 1},
 }
 
 
@@ -237,32 +244,88 @@ def correctness_table(results) -> str:
     return "\n".join(rows)
 
 
+@contextmanager
+def timing_lock():
+    """One timing at a time on this machine: concurrent evaluations would time each other."""
+    path = cache_root() / "timing.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def check_kernel_speed(setup: Setup) -> GateResult:
+    """The kernel against SDPA at each decode length and some prefill shapes (kernel_benchmark.py)."""
+    gate = "check_kernel_speed"
+    if setup.kind != "gpu":
+        return GateResult(gate, True, "not run: the kernel microbenchmark needs a GPU")
+    out = setup.workdir / "kernel_benchmark.json"
+    cmd = [setup.python, str(HERE / "kernel_benchmark.py"), "--program", str(setup.program), "--json", str(out)]
+    try:
+        with timing_lock():
+            _, stderr, rc = run_child(cmd, setup.settings()["kernel_s"], cwd=setup.workdir)
+    except TrialError as exc:
+        return GateResult(gate, False, f"the kernel microbenchmark did not finish: {exc}")
+    if rc != 0 or not out.exists():
+        return GateResult(gate, False, f"the kernel microbenchmark failed (exit code {rc}):\n{tail(stderr, 15)}")
+    result = json.loads(out.read_text())
+    decode = [r for r in result["rows"] if r["q_len"] == 1]
+    longest = max(decode, key=lambda r: r["k_len"])
+    metrics = {"kernel_decode_speedup": result["decode_speedup_geomean"],
+               "kernel_pct_copy_bandwidth_longest": longest["pct_copy_bandwidth"]}
+    detail = (f"kernel decode {result['decode_speedup_geomean']:.2f}x SDPA (geometric mean over L = "
+              f"{', '.join(str(r['k_len']) for r in decode)}), {longest['pct_copy_bandwidth']:.0f} % of copy "
+              f"bandwidth at L = {longest['k_len']}")
+    return GateResult(gate, True, detail, metrics, {"kernel_table": result["table"]})
+
+
 def measure_decode(setup: Setup) -> GateResult:
-    """Interleaved baseline/candidate trials; one timing at a time on this machine (file lock)."""
+    """Interleaved baseline/candidate trials, then the ceiling of each benchmark beside its speedup."""
     gate = "measure_decode"
     model = setup.model_choice()
-    lock_path = cache_root() / "timing.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent evaluations would time each other
-        try:
+    try:
+        with timing_lock():
             report = measure_speedup(model.path, setup.benchmarks, setup.program, setup.pairs,
                                      setup.repeats, setup.python, progress=setup.log)
-        except TrialError as exc:
-            return GateResult(gate, False, str(exc))
-    speedups = {f"speedup_{b.benchmark}": b.speedup for b in report.benchmarks}
+    except TrialError as exc:
+        return GateResult(gate, False, str(exc))
+    ceilings, ceiling_note = measured_ceilings(setup)
     lengths = {b.name: b.prompt_tokens for b in select_benchmarks(setup.benchmarks)}
     metrics = {
-        **speedups,
+        **{f"speedup_{b.benchmark}": b.speedup for b in report.benchmarks},
+        **{f"ceiling_{name}": c for name, c in ceilings.items()},
         "geomean_speedup": report.geomean_speedup,
         "speedup_ci_low": report.ci_low,
         "speedup_ci_high": report.ci_high,
         **context_speedups(report, lengths),
     }
     detail = (f"decode speedup {report.geomean_speedup:.3f} (geometric mean of {len(report.benchmarks)} "
-              f"benchmarks, 95 % CI {report.ci_low:.3f}-{report.ci_high:.3f}, {report.pairs} pairs)")
-    return GateResult(gate, True, detail, metrics, {"timing_table": report.table(),
+              f"benchmarks, 95 % CI {report.ci_low:.3f}-{report.ci_high:.3f}, {report.pairs} pairs){ceiling_note}")
+    return GateResult(gate, True, detail, metrics, {"timing_table": report.table(ceilings),
                                                      "timing": json.dumps(report.to_dict())})
+
+
+def measured_ceilings(setup: Setup):
+    """{benchmark: ceiling} for this card, MLX, model and benchmark, measured once and cached on disk."""
+    model = setup.model_choice()
+    device = setup.device
+    prefix = f"{device.get('device_name')} | mlx {device.get('mlx_version')} | {model.name} ({model.path}) | "
+    path = cache_root() / "ceilings.json"
+    cached = json.loads(path.read_text()) if path.exists() else {}
+    missing = [b for b in setup.benchmarks if prefix + b not in cached]
+    if missing:
+        setup.log(f"measuring the ceiling (a no-op kernel) for {', '.join(missing)}, once for this machine")
+        try:
+            with timing_lock():
+                report = measure_speedup(model.path, missing, CEILING_PROGRAMS[setup.device["backend"]],
+                                         setup.pairs, setup.repeats, setup.python, progress=setup.log)
+        except TrialError as exc:
+            return {}, f"; ceiling not measured: {str(exc).splitlines()[0]}"
+        for b in report.benchmarks:
+            cached[prefix + b.benchmark] = {"speedup": b.speedup, "ci": [b.ci_low, b.ci_high], "pairs": report.pairs,
+                                            "measured": time.strftime("%Y-%m-%d %H:%M")}
+        path.write_text(json.dumps(cached, indent=2))
+    return {b: cached[prefix + b]["speedup"] for b in setup.benchmarks}, ""
 
 
 def context_speedups(report, prompt_tokens) -> dict:
@@ -275,7 +338,7 @@ def context_speedups(report, prompt_tokens) -> dict:
     return {k: math.exp(sum(v) / len(v) if v else overall) for k, v in groups.items()}
 
 
-GATES = [check_source, check_compiles, check_correctness, measure_decode]
+GATES = [check_source, check_compiles, check_correctness, check_kernel_speed, measure_decode]
 FEATURE_KEYS = ("short_context_speedup", "long_context_speedup")
 
 
@@ -396,7 +459,7 @@ if __name__ == "__main__":
     evaluator = Qwen3GQAEvaluator(args.model, args.benchmarks, args.pairs, args.repeats, verbose=True)
     outcome = evaluator.evaluate(args.program)
     print(outcome["summary"])
-    for name in ("correctness_table", "timing_table"):
+    for name in ("correctness_table", "kernel_table", "timing_table"):
         if name in outcome["artifacts"]:
             print(outcome["artifacts"][name])
     if args.json:

@@ -5,9 +5,9 @@ template constants, body) and compiles it there: NVRTC for CUDA, the Metal compi
 file runs the program in a child with MLX's kernel constructors wrapped, so that the exact source
 of every kernel launch is captured, then compiles it here:
 
-- CUDA: the source is rebuilt the way MLX 0.32's cuda_kernel builds it, and compiled with
-  `nvcc -arch=sm_90a` against a stand-in for MLX's device header; ptxas reports registers, spills
-  and shared memory.
+- CUDA: the source is rebuilt the way MLX 0.32's cuda_kernel builds it, and compiled by NVRTC
+  for sm_90a with MLX's options, against a stand-in for MLX's device header; ptxas reports
+  registers, spills and shared memory. NVRTC needs no GPU (the nvidia-cuda-nvrtc wheel).
 - Metal: MLX writes the source itself (under export tracing, which needs no Metal device) and
   g++ checks its syntax against a stand-in header declaring the Metal types and builtins. Syntax
   only: there is no Metal compiler off Apple platforms, so a Metal kernel is never measured here.
@@ -257,20 +257,45 @@ def capture_launches(program, python=sys.executable, timeout_s=120) -> list:
         return [KernelLaunch(**d) for d in json.loads(out.read_text())]
 
 
+def find_nvrtc():
+    """libnvrtc and the CUDA headers MLX compiles against, from the nvidia-* wheels
+    (requirements-test.txt); None where they are not installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("nvidia")
+    for root in (Path(p) / "cu13" for p in (spec.submodule_search_locations if spec else [])):
+        if (root / "lib" / "libnvrtc.so.13").exists() and (root / "include" / "cuda_bf16.h").exists():
+            return root
+    return None
+
+
 def compile_cuda(launch: KernelLaunch, arch="sm_90a") -> CompileResult:
-    nvcc = shutil.which("nvcc")
-    if nvcc is None:
-        raise FileNotFoundError("nvcc is not installed")
+    """NVRTC with MLX 0.32's options, so what passes here is what MLX would build on the GPU."""
+    import ctypes
+
+    root = find_nvrtc()
+    if root is None:
+        raise FileNotFoundError("NVRTC is not installed: pip install -r requirements-test.txt")
+    builtins = sorted((root / "lib").glob("libnvrtc-builtins.so.*"))[0]
+    ctypes.CDLL(str(builtins), mode=ctypes.RTLD_GLOBAL)  # libnvrtc dlopens it by name
+    nvrtc = ctypes.CDLL(str(root / "lib" / "libnvrtc.so.13"))
     with tempfile.TemporaryDirectory() as scratch:
         stub = Path(scratch, "mlx/backend/cuda/device/utils.cuh")
         stub.parent.mkdir(parents=True)
         stub.write_text(CUDA_STUB_HEADER)
-        source = Path(scratch, "kernel.cu")
-        source.write_text(launch.source)
-        cmd = [nvcc, f"-arch={arch}", "-std=c++17", "-c", "-Xptxas", "-v", "-I", scratch,
-               "-o", str(Path(scratch, "kernel.o")), str(source)]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-    return CompileResult(launch, done.returncode == 0, (done.stdout + done.stderr).strip())
+        options = ["--device-as-default-execution-space", f"--gpu-architecture={arch}",
+                   f"--include-path={scratch}", f"--include-path={root / 'include'}",
+                   f"--include-path={root / 'include' / 'cccl'}", "--ptxas-options=-v"]
+        program = ctypes.c_void_p()
+        nvrtc.nvrtcCreateProgram(ctypes.byref(program), launch.source.encode(), b"kernel.cu", 0, None, None)
+        argv = (ctypes.c_char_p * len(options))(*[o.encode() for o in options])
+        status = nvrtc.nvrtcCompileProgram(program, len(options), argv)
+        size = ctypes.c_size_t()
+        nvrtc.nvrtcGetProgramLogSize(program, ctypes.byref(size))
+        log = ctypes.create_string_buffer(size.value)
+        nvrtc.nvrtcGetProgramLog(program, log)
+        nvrtc.nvrtcDestroyProgram(ctypes.byref(program))
+    return CompileResult(launch, status == 0, log.value.decode(errors="replace").strip())
 
 
 def compile_metal_syntax(launch: KernelLaunch) -> CompileResult:

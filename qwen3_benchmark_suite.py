@@ -398,16 +398,22 @@ class SpeedupReport:
     def to_dict(self):
         return asdict(self)
 
-    def table(self) -> str:
-        rows = ["| benchmark | baseline tok/s | candidate tok/s | speedup | 95 % CI |", "|---|---|---|---|---|"]
+    def table(self, ceilings=None) -> str:
+        """Markdown; with ceilings ({benchmark: no-op kernel speedup}), each speedup's share of the
+        gain that was possible: (speedup - 1) / (ceiling - 1)."""
+        ceilings = ceilings or {}
+        rows = ["| benchmark | baseline tok/s | candidate tok/s | speedup | 95 % CI | ceiling | share of possible gain |",
+                "|---|---|---|---|---|---|---|"]
         for b in self.benchmarks:
+            ceiling = ceilings.get(b.benchmark)
+            share = f"{(b.speedup - 1) / (ceiling - 1):.0%}" if ceiling and ceiling > 1.0 else "-"
             rows.append(
-                f"| {b.benchmark} | {b.baseline_decode_tps:.1f} | {b.candidate_decode_tps:.1f} | "
-                f"{b.speedup:.3f} | {b.ci_low:.3f}-{b.ci_high:.3f} |"
+                f"| {b.benchmark} | {b.baseline_decode_tps:.1f} | {b.candidate_decode_tps:.1f} | {b.speedup:.3f} | "
+                f"{b.ci_low:.3f}-{b.ci_high:.3f} | {f'{ceiling:.3f}' if ceiling else '-'} | {share} |"
             )
         rows.append(
             f"| geometric mean ({self.pairs} pairs) | | | {self.geomean_speedup:.3f} | "
-            f"{self.ci_low:.3f}-{self.ci_high:.3f} |"
+            f"{self.ci_low:.3f}-{self.ci_high:.3f} | | |"
         )
         return "\n".join(rows)
 

@@ -1,0 +1,35 @@
+"""Write variants of a CUDA program with other values of its tuning constants, for one sweep.
+
+    python benchmarks/kernel_variants.py best_program_cuda.py /tmp/variants \
+        CLUSTER=8,WARPS=16,UNROLL=4 CLUSTER=8,WARPS=8,UNROLL=8 ...
+    python kernel_benchmark.py $(for f in /tmp/variants/*.py; do echo --program $f; done) --no-prefill
+
+Each constant must be a top-level `NAME = <int>` line of the program.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+
+def write_variant(source: str, settings: dict, target: Path):
+    for name, value in settings.items():
+        source, n = re.subn(rf"^{name} = \d+", f"{name} = {value}", source, count=1, flags=re.M)
+        if n != 1:
+            raise SystemExit(f"no top-level `{name} = <int>` line to change")
+    target.write_text(source)
+
+
+def main():
+    program, out_dir, *specs = sys.argv[1:]
+    source = Path(program).read_text()
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    for spec in specs:
+        settings = dict(item.split("=") for item in spec.split(","))
+        name = "_".join(f"{k.lower()}{v}" for k, v in settings.items())
+        write_variant(source, settings, Path(out_dir) / f"{Path(program).stem}_{name}.py")
+        print(Path(out_dir) / f"{Path(program).stem}_{name}.py")
+
+
+if __name__ == "__main__":
+    main()

@@ -20,14 +20,14 @@ $PY qwen3_model.py synthetic >/dev/null
 
 case "$stage" in
   kernels)
-    $PY kernel_benchmark.py --program best_program_cuda.py --lengths all --json "$OUT/kernel_best.json" 2>&1 | tee "$OUT/kernel_best.log"
+    $PY kernel_benchmark.py --program best_program_cuda.py --lengths all --json "$OUT/kernel_best.json"
     $PY benchmarks/kernel_variants.py best_program_cuda.py /tmp/variants \
         CLUSTER=8,WARPS=16,UNROLL=4,HEADS_PER_BLOCK=2 CLUSTER=8,WARPS=16,UNROLL=2,HEADS_PER_BLOCK=2 \
         CLUSTER=8,WARPS=8,UNROLL=8,HEADS_PER_BLOCK=2 CLUSTER=8,WARPS=8,UNROLL=4,HEADS_PER_BLOCK=2 \
         CLUSTER=8,WARPS=16,UNROLL=4,HEADS_PER_BLOCK=1 CLUSTER=4,WARPS=16,UNROLL=4,HEADS_PER_BLOCK=2 >/dev/null
     $PY kernel_benchmark.py $(for f in /tmp/variants/*.py; do echo --program "$f"; done) \
-        --lengths 256,1024,4096,16384,32768 --no-prefill --repeats 15 --json "$OUT/kernel_sweep.json" 2>&1 | tee "$OUT/kernel_sweep.log"
-    $PY kernel_benchmark.py --program initial_program_cuda.py --json "$OUT/kernel_initial.json" 2>&1 | tee "$OUT/kernel_initial.log"
+        --lengths 256,1024,4096,16384,32768 --no-prefill --repeats 15 --json "$OUT/kernel_sweep.json"
+    $PY kernel_benchmark.py --program initial_program_cuda.py --json "$OUT/kernel_initial.json"
     for p in best_program_cuda.py initial_program_cuda.py benchmarks/ceiling_program_cuda.py; do
       $PY - "$p" <<'PY' 2>&1 | tee -a "$OUT/correctness.log"
 import sys, tempfile, json

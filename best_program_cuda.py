@@ -1,22 +1,23 @@
-"""Qwen3 GQA decode attention for MLX's CUDA back-end: split-K in one launch, with Hopper clusters.
+"""Qwen3 GQA decode attention for MLX's CUDA back-end: split-K, one launch where one suffices.
 
-Written by hand from initial_program_cuda.py (see EVOLUTION_ANALYSIS.md for how it was measured
-and chosen). Decode (Lq == 1) runs the kernel below; prefill hands over to
+Written by hand from initial_program_cuda.py and tuned on an H200 (EVOLUTION_ANALYSIS.md has the
+measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
 mx.fast.scaled_dot_product_attention (cuDNN flash attention, which decode tok/s does not wait on).
 
-The kernel, per batch and KV head, is one cluster of CLUSTER blocks (thread block clusters, sm_90):
-- block r of the cluster takes the r-th slice of the keys; both query heads of the GQA pair are
-  scored against every K row it loads, so each K/V row is read once;
-- within a block, each half-warp takes one key row at a time (16 lanes x 8 dims, one 16-byte load
-  per lane), UNROLL rows per step so that 2 x UNROLL independent 16-byte loads per lane are in
-  flight, and keeps a running (online) softmax;
-- the half-warps, then the warps, then the blocks of the cluster merge their partial softmax
-  states; the last merge reads the other blocks' shared memory directly (distributed shared
-  memory), so there is no second launch and no scratch buffer in global memory.
+Both decode paths share one inner loop, `attend_slice`: a block takes a slice of the keys of one
+KV head and scores both query heads of the GQA pair against every K row it loads, so each K/V
+row is read once. Each half-warp takes one key row at a time (16 lanes x 8 dims: one 16-byte load
+per lane), UNROLL rows per step so that 2 x UNROLL independent 16-byte loads per lane are in
+flight, and keeps a running (online) softmax; the half-warps, then the warps, merge their states.
 
-MLX writes the kernel's signature itself, and a cluster size can only be given as an attribute
-of that signature: the header redefines `__global__` (it precedes the signature) to add
-`__cluster_dims__` and `__launch_bounds__`. CLUSTER and THREADS are therefore literals there.
+- Lk < SPLIT_FROM: one launch. The CLUSTER blocks of a KV head form a thread block cluster
+  (sm_90) and push their states into the first block's shared memory (distributed shared
+  memory), which merges them and writes the output: no scratch memory, no second launch.
+- Lk >= SPLIT_FROM: the keys are split over about one block per SM (64 blocks are too few to pull
+  the full bandwidth) and a second, small kernel merges the splits' states.
+
+MLX writes a kernel's signature itself, and cluster shape and launch bounds can only be given as
+attributes of that signature: the header redefines `__global__` (it comes before the signature).
 
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
     queries [B, 16, Lq, 128], keys/values [B, 8, Lk, 128], read through their strides; mask None,
@@ -26,89 +27,86 @@ Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None
 import mlx.core as mx
 
 # EVOLVE-BLOCK-START
-CLUSTER = 8  # blocks per (batch, KV head): 8 KV heads x 8 = 64 blocks, one per SM
 WARPS = 16  # warps per block
-UNROLL = 4  # key rows per half-warp per step: 2 x UNROLL 16-byte loads in flight per lane
+UNROLL = 4  # key rows per half-warp per step
+CLUSTER = 8  # blocks per KV head on the one-launch path (8 is the portable maximum)
+SPLIT_FROM = 8192  # from this many keys on, split over ~one block per SM and merge in a second launch
+SMS = 132  # streaming multiprocessors of an H100 / H200
 HEADS_PER_BLOCK = 2  # query heads sharing each K/V row (Qwen3's GQA group)
 THREADS = 32 * WARPS
 
-HEADER = f"""
-// Cluster shape and launch bounds must sit on the kernel's signature, which MLX writes after this
-// header: give them to every __global__ that follows.
-#undef __global__
-#define __global__ __location__(global) __cluster_dims__({CLUSTER}, 1, 1) __launch_bounds__({THREADS}, 1)
-
+DEVICE_CODE = f"""
+constexpr int HEAD_DIM = 128;
+constexpr int WARPS = {WARPS};
+constexpr int THREADS = {THREADS};
+constexpr int UNROLL = {UNROLL};
+constexpr int CLUSTER = {CLUSTER};
+constexpr int HEADS = {HEADS_PER_BLOCK};
+constexpr int HALF_WARPS = 2 * WARPS;
+constexpr int ROWS_PER_STEP = HALF_WARPS * UNROLL;
+constexpr int STATE = HEADS * HEAD_DIM;  // accumulator floats of a block's softmax state
+constexpr float NO_SCORE = -1.0e30f;     // finite "minus infinity": exp() of it is 0, no inf - inf
 constexpr unsigned FULL_MASK = 0xffffffffu;
-
+""" + """
 // Sum over the 16 lanes of a half-warp; every lane of the warp must call it.
-__device__ inline float half_warp_sum(float x) {{
+__device__ inline float half_warp_sum(float x) {
   for (int offset = 8; offset > 0; offset /= 2) x += __shfl_xor_sync(FULL_MASK, x, offset);
   return x;
-}}
+}
 
-// Eight consecutive bf16 of a row, as raw bits: one 16-byte load when the row is contiguous and
+// Eight consecutive bf16 of a row as raw bits: one 16-byte load when the row is contiguous and
 // aligned, else eight strided loads.
-__device__ inline uint4 load_8(const __nv_bfloat16* row, long long stride, bool vector_load) {{
+__device__ inline uint4 load_8(const __nv_bfloat16* row, long long stride, bool vector_load) {
   if (vector_load) return *reinterpret_cast<const uint4*>(row);
   unsigned short bits[8];
   for (int j = 0; j < 8; ++j) bits[j] = __bfloat16_as_ushort(row[j * stride]);
   return make_uint4(bits[0] | (bits[1] << 16), bits[2] | (bits[3] << 16), bits[4] | (bits[5] << 16),
                     bits[6] | (bits[7] << 16));
-}}
+}
 
-__device__ inline void unpack_8(uint4 raw, float out[8]) {{
-  const unsigned words[4] = {{raw.x, raw.y, raw.z, raw.w}};
-  for (int j = 0; j < 4; ++j) {{
+__device__ inline void unpack_8(uint4 raw, float out[8]) {
+  const unsigned words[4] = {raw.x, raw.y, raw.z, raw.w};
+  for (int j = 0; j < 4; ++j) {
     out[2 * j] = __uint_as_float(words[j] << 16);
     out[2 * j + 1] = __uint_as_float(words[j] & 0xffff0000u);
-  }}
-}}
-"""
+  }
+}
 
-CONSTANTS = f"""
-  constexpr int CLUSTER = {CLUSTER};
-  constexpr int WARPS = {WARPS};
-  constexpr int UNROLL = {UNROLL};
-  constexpr int HEADS = {HEADS_PER_BLOCK};
-  constexpr int THREADS = {THREADS};
-"""
+// The softmax state of a block (or a split) for HEADS query heads: running max, sum of
+// exponentials, and the exponential-weighted sum of values.
+struct State {
+  float max[HEADS];
+  float sum[HEADS];
+  float acc[STATE];
+};
 
-SOURCE = """
-  constexpr int HEAD_DIM = 128;
-  constexpr int HALF_WARPS = 2 * WARPS;
-  constexpr int ROWS_PER_STEP = HALF_WARPS * UNROLL;
-  constexpr float NO_SCORE = -1.0e30f;  // finite "minus infinity": exp() of it is 0, no inf - inf
-
-  cg::cluster_group cluster = cg::this_cluster();
-  const int rank = cluster.block_rank();   // which slice of the keys this block takes
-  const int head_group = blockIdx.x / CLUSTER;
-  const int batch = blockIdx.y;
+// Attend the query heads q_head0 .. q_head0 + HEADS - 1 to rows [begin, end) of one KV head;
+// leaves the block's state in `state` (shared memory). Every thread of the block must call it.
+template <typename Shape, typename Strides>
+__device__ void attend_slice(const __nv_bfloat16* queries, const Shape& q_shape, const Strides& q_strides,
+                             const __nv_bfloat16* keys, const Shape& k_shape, const Strides& k_strides,
+                             const __nv_bfloat16* values, const Strides& v_strides, int batch, int q_head0,
+                             int begin, int end, float scale, State& state) {
+  __shared__ float warp_max[HEADS][WARPS];
+  __shared__ float warp_sum[HEADS][WARPS];
+  __shared__ float warp_acc[HEADS][WARPS][HEAD_DIM];
   const int warp = threadIdx.x / 32;
   const int lane = threadIdx.x % 32;
-  const int half = threadIdx.x / 16;       // each half-warp scores one key row at a time
-  const int dim0 = (threadIdx.x % 16) * 8; // this lane's 8 dims of the row
+  const int half = threadIdx.x / 16;        // each half-warp scores one key row at a time
+  const int dim0 = (threadIdx.x % 16) * 8;  // this lane's 8 dims of the row
+  const int kv_head = q_head0 / (q_shape[1] / k_shape[1]);
 
-  const int n_q_heads = queries_shape[1];
-  const int k_len = keys_shape[2];         // the whole cache
-  const int q_head0 = head_group * HEADS;
-  const int kv_head = q_head0 / (n_q_heads / keys_shape[1]);
-
-  const int chunk = (k_len + CLUSTER - 1) / CLUSTER;
-  const int begin = min(rank * chunk, k_len);
-  const int end = min(begin + chunk, k_len);
-
-  const __nv_bfloat16* k_base = keys + batch * keys_strides[0] + kv_head * keys_strides[1] + dim0 * keys_strides[3];
-  const __nv_bfloat16* v_base = values + batch * values_strides[0] + kv_head * values_strides[1] + dim0 * values_strides[3];
-  const bool vector_load = keys_strides[3] == 1 && values_strides[3] == 1 && keys_strides[2] % 8 == 0 &&
-                           values_strides[2] % 8 == 0 && reinterpret_cast<size_t>(k_base) % 16 == 0 &&
+  const __nv_bfloat16* k_base = keys + batch * k_strides[0] + kv_head * k_strides[1] + dim0 * k_strides[3];
+  const __nv_bfloat16* v_base = values + batch * v_strides[0] + kv_head * v_strides[1] + dim0 * v_strides[3];
+  const bool vector_load = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] % 8 == 0 &&
+                           v_strides[2] % 8 == 0 && reinterpret_cast<size_t>(k_base) % 16 == 0 &&
                            reinterpret_cast<size_t>(v_base) % 16 == 0;
 
   float q[HEADS][8];
   for (int h = 0; h < HEADS; ++h) {
-    const __nv_bfloat16* q_row = queries + batch * queries_strides[0] + (q_head0 + h) * queries_strides[1];
-    for (int j = 0; j < 8; ++j) q[h][j] = static_cast<float>(q_row[(dim0 + j) * queries_strides[3]]) * SCALE;
+    const __nv_bfloat16* q_row = queries + batch * q_strides[0] + (q_head0 + h) * q_strides[1];
+    for (int j = 0; j < 8; ++j) q[h][j] = __bfloat162float(q_row[(dim0 + j) * q_strides[3]]) * scale;
   }
-
   float row_max[HEADS], row_sum[HEADS], acc[HEADS][8];
   for (int h = 0; h < HEADS; ++h) {
     row_max[h] = NO_SCORE;
@@ -124,8 +122,8 @@ SOURCE = """
       const int row = step + u * HALF_WARPS + half;
       valid[u] = row < end;
       const int safe_row = valid[u] ? row : begin;  // loads stay unconditional and in bounds
-      k_raw[u] = load_8(k_base + safe_row * keys_strides[2], keys_strides[3], vector_load);
-      v_raw[u] = load_8(v_base + safe_row * values_strides[2], values_strides[3], vector_load);
+      k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
+      v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
     }
 #pragma unroll
     for (int h = 0; h < HEADS; ++h) {
@@ -157,7 +155,7 @@ SOURCE = """
     }
   }
 
-  // Merge 1: the two half-warps of each warp (lanes i and i + 16 hold the same dims).
+  // The two half-warps of each warp (lanes i and i + 16 hold the same dims).
   for (int h = 0; h < HEADS; ++h) {
     const float other_max = __shfl_xor_sync(FULL_MASK, row_max[h], 16);
     const float other_sum = __shfl_xor_sync(FULL_MASK, row_sum[h], 16);
@@ -168,11 +166,7 @@ SOURCE = """
     for (int j = 0; j < 8; ++j) acc[h][j] = acc[h][j] * mine + __shfl_xor_sync(FULL_MASK, acc[h][j], 16) * theirs;
     row_max[h] = m;
   }
-
-  // Merge 2: the warps of this block, through shared memory.
-  __shared__ float warp_max[HEADS][WARPS];
-  __shared__ float warp_sum[HEADS][WARPS];
-  __shared__ float warp_acc[HEADS][WARPS][HEAD_DIM];
+  // The warps of the block, through shared memory.
   if (lane < 16) {
     for (int h = 0; h < HEADS; ++h) {
       for (int j = 0; j < 8; ++j) warp_acc[h][warp][dim0 + j] = acc[h][j];
@@ -183,60 +177,132 @@ SOURCE = """
     }
   }
   __syncthreads();
-
-  // This block's partial state stays in shared memory, where rank 0 of the cluster reads it.
-  __shared__ float block_max[HEADS];
-  __shared__ float block_sum[HEADS];
-  __shared__ float block_acc[HEADS][HEAD_DIM];
-  for (int i = threadIdx.x; i < HEADS * HEAD_DIM; i += THREADS) {
+  for (int i = threadIdx.x; i < STATE; i += THREADS) {
     const int h = i / HEAD_DIM;
-    const int d = i % HEAD_DIM;
     float m = NO_SCORE;
     for (int w = 0; w < WARPS; ++w) m = fmaxf(m, warp_max[h][w]);
     float sum = 0.0f, a = 0.0f;
     for (int w = 0; w < WARPS; ++w) {
       const float weight = __expf(warp_max[h][w] - m);
       sum += warp_sum[h][w] * weight;
-      a += warp_acc[h][w][d] * weight;
+      a += warp_acc[h][w][i % HEAD_DIM] * weight;
     }
-    block_acc[h][d] = a;
-    if (d == 0) {
-      block_max[h] = m;
-      block_sum[h] = sum;
+    state.acc[i] = a;
+    if (i % HEAD_DIM == 0) {
+      state.max[h] = m;
+      state.sum[h] = sum;
     }
   }
-  cluster.sync();
+  __syncthreads();
+}
 
-  // Merge 3: rank 0 reads every block's partial state (distributed shared memory) and writes.
-  if (rank == 0) {
-    for (int i = threadIdx.x; i < HEADS * HEAD_DIM; i += THREADS) {
-      const int h = i / HEAD_DIM;
-      const int d = i % HEAD_DIM;
-      float m = NO_SCORE;
-      for (int r = 0; r < CLUSTER; ++r) m = fmaxf(m, *cluster.map_shared_rank(&block_max[h], r));
-      float sum = 0.0f, a = 0.0f;
-      for (int r = 0; r < CLUSTER; ++r) {
-        const float weight = __expf(*cluster.map_shared_rank(&block_max[h], r) - m);
-        sum += *cluster.map_shared_rank(&block_sum[h], r) * weight;
-        a += *cluster.map_shared_rank(&block_acc[h][d], r) * weight;
-      }
-      out[(batch * n_q_heads + q_head0 + h) * HEAD_DIM + d] = __float2bfloat16(a / sum);
-    }
+// Merge n states (stride apart in memory) and write head h, dim d of the output.
+__device__ inline float merged(const float* maxes, const float* sums, const float* accs, int n, int stride) {
+  float m = NO_SCORE;
+  for (int r = 0; r < n; ++r) m = fmaxf(m, maxes[r * stride]);
+  float sum = 0.0f, a = 0.0f;
+  for (int r = 0; r < n; ++r) {
+    const float weight = __expf(maxes[r * stride] - m);
+    sum += sums[r * stride] * weight;
+    a += accs[r * stride] * weight;
   }
-  cluster.sync();  // every block's shared memory must outlive rank 0's reads
+  return a / sum;
+}
 """
 
+# One launch: the CLUSTER blocks of a (batch, KV head) are a cluster; block r takes the r-th slice.
+CLUSTER_HEADER = f"""
+#undef __global__
+#define __global__ __location__(global) __cluster_dims__({CLUSTER}, 1, 1) __launch_bounds__({THREADS}, 1)
+""" + DEVICE_CODE
+CLUSTER_SOURCE = """
+  cg::cluster_group cluster = cg::this_cluster();
+  cluster.barrier_arrive();  // "this block has started": others may write to it once all have
+  const int rank = cluster.block_rank();
+  const int q_head0 = (blockIdx.x / CLUSTER) * HEADS;
+  const int batch = blockIdx.y;
+  const int k_len = keys_shape[2];  // the whole cache
+  const int chunk = (k_len + CLUSTER - 1) / CLUSTER;
+  const int begin = min(rank * chunk, k_len);
+  const int end = min(begin + chunk, k_len);
 
-def decode_kernel(scale):
-    """One kernel per softmax scale (a compile-time constant: one input fewer per call)."""
+  __shared__ State state;
+  __shared__ State gathered[CLUSTER];  // filled in the cluster's first block only
+  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
+               batch, q_head0, begin, end, SCALE, state);
+
+  cluster.barrier_wait();
+  State* to_first = cluster.map_shared_rank(&gathered[rank], 0);
+  for (int i = threadIdx.x; i < STATE; i += THREADS) to_first->acc[i] = state.acc[i];
+  if (threadIdx.x < HEADS) {
+    to_first->max[threadIdx.x] = state.max[threadIdx.x];
+    to_first->sum[threadIdx.x] = state.sum[threadIdx.x];
+  }
+  cluster.sync();  // every block's state has landed in the first block
+
+  if (rank == 0) {
+    constexpr int STRIDE = sizeof(State) / sizeof(float);
+    for (int i = threadIdx.x; i < STATE; i += THREADS) {
+      const int h = i / HEAD_DIM;
+      const float x = merged(&gathered[0].max[h], &gathered[0].sum[h], &gathered[0].acc[i], CLUSTER, STRIDE);
+      out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] = __float2bfloat16(x);
+    }
+  }
+"""
+
+# Two launches: each block writes its split's state; the merge kernel combines them.
+SPLIT_HEADER = f"""
+#undef __global__
+#define __global__ __location__(global) __launch_bounds__({THREADS}, 1)
+""" + DEVICE_CODE
+SPLIT_SOURCE = """
+  const int groups = queries_shape[1] / HEADS;
+  const int splits = gridDim.x / groups;
+  const int split = blockIdx.x % splits;
+  const int group = blockIdx.x / splits;
+  const int batch = blockIdx.y;
+  const int k_len = keys_shape[2];
+  const int chunk = (k_len + splits - 1) / splits;
+  const int begin = min(split * chunk, k_len);
+  const int end = min(begin + chunk, k_len);
+
+  __shared__ State state;
+  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
+               batch, group * HEADS, begin, end, SCALE, state);
+  State* to = reinterpret_cast<State*>(states) + (batch * groups + group) * splits + split;
+  for (int i = threadIdx.x; i < STATE; i += THREADS) to->acc[i] = state.acc[i];
+  if (threadIdx.x < HEADS) {
+    to->max[threadIdx.x] = state.max[threadIdx.x];
+    to->sum[threadIdx.x] = state.sum[threadIdx.x];
+  }
+"""
+MERGE_SOURCE = """
+  // One block per (batch, head group), one thread per output element of the group.
+  const int groups = states_shape[1];
+  const int splits = states_shape[2];
+  const int group = blockIdx.x;
+  const int batch = blockIdx.y;
+  const int h = threadIdx.x / HEAD_DIM;
+  const State* first = reinterpret_cast<const State*>(states) + (batch * groups + group) * splits;
+  constexpr int STRIDE = sizeof(State) / sizeof(float);
+  const float x = merged(&first->max[h], &first->sum[h], &first->acc[threadIdx.x], splits, STRIDE);
+  out[(batch * groups * HEADS + group * HEADS + h) * HEAD_DIM + threadIdx.x % HEAD_DIM] = __float2bfloat16(x);
+"""
+STATE_FLOATS = HEADS_PER_BLOCK * (128 + 2)
+
+
+def decode_kernels(scale):
+    """The three kernels for one softmax scale (a compile-time constant: one input fewer per call)."""
     if scale not in _kernels:
-        _kernels[scale] = mx.fast.cuda_kernel(
-            name="qwen3_gqa_decode_cluster",
-            input_names=["queries", "keys", "values"],
-            output_names=["out"],
-            source=f"  constexpr float SCALE = {float(scale)!r}f;" + CONSTANTS + SOURCE,
-            header=HEADER,
-            ensure_row_contiguous=False,  # read the cache views through their strides
+        constant = f"  constexpr float SCALE = {float(scale)!r}f;\n"
+        qkv = ["queries", "keys", "values"]
+        _kernels[scale] = (
+            mx.fast.cuda_kernel(name="qwen3_gqa_decode_cluster", input_names=qkv, output_names=["out"],
+                                source=constant + CLUSTER_SOURCE, header=CLUSTER_HEADER, ensure_row_contiguous=False),
+            mx.fast.cuda_kernel(name="qwen3_gqa_decode_split", input_names=qkv, output_names=["states"],
+                                source=constant + SPLIT_SOURCE, header=SPLIT_HEADER, ensure_row_contiguous=False),
+            mx.fast.cuda_kernel(name="qwen3_gqa_decode_merge", input_names=["states"], output_names=["out"],
+                                source=MERGE_SOURCE, header=DEVICE_CODE),
         )
     return _kernels[scale]
 
@@ -251,19 +317,26 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
         return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
     if isinstance(mask, mx.array) or queries.dtype != mx.bfloat16 or head_dim != 128:
         return attention_in_mlx_ops(queries, keys, values, scale, mask)
-    (out,) = decode_kernel(scale)(
-        inputs=[queries, keys, values],
-        output_shapes=[queries.shape],
-        output_dtypes=[queries.dtype],
-        grid=(THREADS * CLUSTER * (n_q_heads // HEADS_PER_BLOCK), batch, 1),  # threads
-        threadgroup=(THREADS, 1, 1),
-    )
+    cluster_kernel, split_kernel, merge_kernel = decode_kernels(scale)
+    groups = n_q_heads // HEADS_PER_BLOCK
+    k_len = keys.shape[2]
+    if k_len < SPLIT_FROM:
+        (out,) = cluster_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
+                                output_dtypes=[queries.dtype], grid=(THREADS * CLUSTER * groups, batch, 1),
+                                threadgroup=(THREADS, 1, 1))
+        return out
+    splits = max(1, min(SMS // (batch * groups), k_len // 256))
+    (states,) = split_kernel(inputs=[queries, keys, values], output_shapes=[(batch, groups, splits, STATE_FLOATS)],
+                             output_dtypes=[mx.float32], grid=(THREADS * splits * groups, batch, 1),
+                             threadgroup=(THREADS, 1, 1))
+    (out,) = merge_kernel(inputs=[states], output_shapes=[queries.shape], output_dtypes=[queries.dtype],
+                          grid=(HEADS_PER_BLOCK * 128 * groups, batch, 1), threadgroup=(HEADS_PER_BLOCK * 128, 1, 1))
     return out
 # EVOLVE-BLOCK-END
 
 
 def attention_in_mlx_ops(queries, keys, values, scale, mask):
-    """What the kernel does not cover (array masks, other dtypes), in plain MLX operations."""
+    """What the kernels do not cover (array masks, other dtypes), in plain MLX operations."""
     group = queries.shape[1] // keys.shape[1]
     k = mx.repeat(keys, group, axis=1).astype(mx.float32)
     v = mx.repeat(values, group, axis=1).astype(mx.float32)

@@ -10,10 +10,11 @@ lines, the attention calls by kind, and machine-readable lines that start with '
 
     @@ready {...}          model loaded, program imported, warm-up done
     @@first_token {...}    printed as soon as the first new token arrives
+    @@t                    printed as soon as each further token arrives
     @@last_token {...}     printed as soon as the last one arrives
     @@result {...}         mlx-lm's figures and the call counts
 
-The parent (qwen3_benchmark_suite.py) times decode from the two token lines with its own clock.
+The parent (qwen3_benchmark_suite.py) times decode from these lines with its own clock.
 """
 
 import argparse
@@ -23,7 +24,7 @@ import mlx.core as mx
 from mlx_lm import load, stream_generate
 
 from attention_hook import AttentionHook, hooked_qwen3, install_sdpa_guard, load_program
-from qwen3_benchmark_suite import MARKER, prompt_token_ids, select_benchmarks
+from qwen3_benchmark_suite import MARKER, TOKEN_MARKER, prompt_token_ids, select_benchmarks
 
 WARMUP_PROMPT_TOKENS = 16
 WARMUP_NEW_TOKENS = 4
@@ -37,10 +38,14 @@ def generate_once(model, tokenizer, prompt, max_tokens, key=None):
     """Generate exactly max_tokens tokens; with a key, print the token markers. Returns the last response."""
     response = None
     for i, response in enumerate(stream_generate(model, tokenizer, prompt, max_tokens=max_tokens)):
-        if key is not None and i == 0:
+        if key is None:
+            continue
+        if i == 0:
             emit("first_token", key)
-        if key is not None and response.finish_reason is not None:
+        elif response.finish_reason is not None:
             emit("last_token", key)
+        else:
+            print(TOKEN_MARKER, flush=True)
     return response
 
 

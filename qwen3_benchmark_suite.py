@@ -1,10 +1,16 @@
 """The decode benchmarks, and the one place that times them.
 
-Every trial is a fresh process of mlx_lm_generate_with_hook.py. Baseline and candidate trials are
-interleaved in pairs (A B, B A, ...), a warm-up pair is discarded, and the decode time of every
-generation is taken here, with this process's monotonic clock, from the moments the child prints
-its first and its last generated token: the candidate runs in the child and could patch the
-child's clocks. The child's own tokens-per-second figure is cross-checked against ours.
+Every trial is a fresh process of mlx_lm_generate_with_hook.py, which warms up before it is timed.
+Baseline and candidate trials are interleaved in pairs (A B, B A, ...), after a discarded warm-up
+pair when asked. The decode time of every generation is taken here, with this process's monotonic
+clock, from the moments the child prints each generated token: the candidate runs in the child
+and could patch the child's clocks. The child's own tokens-per-second figure is cross-checked
+against ours.
+
+A generation's decode speed is 1 / the median time between tokens. The hosts this runs on stall
+now and then (the same generation in one process varied from 150 to 310 tok/s on an H200 host);
+a stall lengthens a few intervals, which the median ignores and the mean does not. The mean-based
+figure (tokens / decode seconds, mlx-lm's definition) is kept beside it.
 
     python qwen3_benchmark_suite.py --subset quick --model synthetic               # baseline only
     python qwen3_benchmark_suite.py --subset quick --program initial_program_cuda.py --pairs 4
@@ -35,6 +41,7 @@ HOOK_WRAPPER = HERE / "mlx_lm_generate_with_hook.py"
 PREFILL_STEP = 2048  # mlx-lm's generate_step default: prompts are prefilled in chunks of this size
 MAX_CLOCK_GAP = 0.10  # child-reported vs parent-measured decode time; more than this is tampering
 MARKER = "@@"
+TOKEN_MARKER = MARKER + "t"  # one line per generated token between the first and the last
 
 
 @dataclass(frozen=True)
@@ -190,12 +197,14 @@ class TrialError(RuntimeError):
 
 @dataclass
 class Generation:
-    """One timed generation inside a trial."""
+    """One timed generation inside a trial; every time here is the parent's clock."""
 
     benchmark: str
     repeat: int
-    decode_tps: float  # generation_tokens / decode seconds, both clocks measured by the parent
+    decode_tps: float  # 1 / median seconds between consecutive tokens
+    mean_decode_tps: float  # generation_tokens / decode seconds (mlx-lm's definition)
     child_decode_tps: float  # what mlx-lm reported inside the child
+    intervals_s: list  # seconds between consecutive tokens
     prompt_tps: float
     peak_memory_gb: float
     calls: dict
@@ -209,8 +218,9 @@ class Trial:
     wall_s: float
 
     def decode_tps(self, benchmark) -> float:
-        """The fastest of this trial's repeats of one benchmark: interference only slows a run down."""
-        return max(g.decode_tps for g in self.generations if g.benchmark == benchmark)
+        """1 / the median time between tokens, over all of this trial's repeats of one benchmark."""
+        intervals = [s for g in self.generations if g.benchmark == benchmark for s in g.intervals_s]
+        return 1.0 / float(np.median(intervals))
 
 
 def trial_command(python, model_path, configs, program=None, repeats=1, allow_sdpa_decode=False):
@@ -306,18 +316,22 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
     if rc != 0 or info is None:
         raise TrialError(f"{side} trial failed (exit code {rc})\n{tail(stderr)}")
     generations = []
-    first_token_t = {}
-    last_token_t = {}
+    token_times = {}  # (benchmark, repeat) -> the parent's clock at each of its tokens
+    open_key = None
     for t, kind, payload in records:
         key = (payload.get("benchmark"), payload.get("repeat"))
         if kind == "first_token":
-            first_token_t[key] = t
-        elif kind == "last_token":
-            last_token_t[key] = t
+            open_key = key
+            token_times[key] = [t]
+        elif kind == "t" and open_key is not None:
+            token_times[open_key].append(t)
+        elif kind == "last_token" and key == open_key:
+            token_times[key].append(t)
+            open_key = None
         elif kind == "result":
-            if key not in first_token_t or key not in last_token_t:
+            if key not in token_times or open_key == key:
                 raise TrialError(f"{side} trial: result for {key} without its token markers")
-            generations.append(timed_generation(payload, last_token_t[key] - first_token_t[key]))
+            generations.append(timed_generation(payload, np.asarray(token_times[key])))
     expected = [(c.name, r) for c in configs for r in range(repeats)]
     got = [(g.benchmark, g.repeat) for g in generations]
     if got != expected:
@@ -328,9 +342,12 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
     return Trial(side, generations, info, time.monotonic() - start)
 
 
-def timed_generation(payload, parent_decode_s) -> Generation:
+def timed_generation(payload, token_times) -> Generation:
     tokens = int(payload["generation_tokens"])
     child_tps = float(payload["generation_tps"])
+    if len(token_times) != tokens:
+        raise TrialError(f"{payload['benchmark']}: {len(token_times)} token lines for {tokens} tokens")
+    parent_decode_s = float(token_times[-1] - token_times[0])
     if parent_decode_s <= 0 or child_tps <= 0:
         raise TrialError(f"{payload['benchmark']}: no decode time measured")
     child_decode_s = tokens / child_tps
@@ -340,11 +357,14 @@ def timed_generation(payload, parent_decode_s) -> Generation:
             f"{payload['benchmark']}: the child reports {child_decode_s:.3f} s of decode but this process "
             f"measured {parent_decode_s:.3f} s ({gap:.0%} apart, limit {MAX_CLOCK_GAP:.0%}): clocks tampered with"
         )
+    intervals = np.diff(token_times)
     return Generation(
         benchmark=payload["benchmark"],
         repeat=int(payload["repeat"]),
-        decode_tps=tokens / parent_decode_s,
+        decode_tps=1.0 / float(np.median(intervals)),
+        mean_decode_tps=tokens / parent_decode_s,
         child_decode_tps=child_tps,
+        intervals_s=intervals.tolist(),
         prompt_tps=float(payload["prompt_tps"]),
         peak_memory_gb=float(payload["peak_memory_gb"]),
         calls=payload["calls"],
@@ -445,33 +465,28 @@ def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, w
 
 
 def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=sys.executable,
-                    timeout_s=None, allow_sdpa_decode=False, progress=None) -> SpeedupReport:
-    """Interleaved A/B trials of the baseline and `program`; one discarded warm-up pair first.
+                    timeout_s=None, allow_sdpa_decode=False, warmup_pairs=1, progress=None) -> SpeedupReport:
+    """Interleaved A/B trials of the baseline and `program`, after `warmup_pairs` discarded pairs.
 
-    Pairs alternate their order (A B, B A, ...) so neither side always runs first. The warm-up
-    baseline trial's duration sets later timeouts (3x plus a minute) unless timeout_s is given.
-    Raises TrialError at the first failed trial.
+    Pairs alternate their order (A B, B A, ...) so neither side always runs first. The first
+    baseline trial's duration sets the time limit of the others (3x plus 20 s) unless timeout_s is
+    given. Raises TrialError at the first failed trial.
     """
     configs = select_benchmarks(benchmarks)
     progress = progress or (lambda message: None)
     start = time.monotonic()
-
-    def trial(side, limit):
-        t = run_trial(python, model_path, configs, side, program, repeats, limit, allow_sdpa_decode)
-        progress(f"{side} trial: " + ", ".join(f"{n} {t.decode_tps(n):.1f} tok/s" for n in [c.name for c in configs]))
-        return t
-
-    first_limit = timeout_s or 1800.0
-    warm_baseline = trial("baseline", first_limit)
-    limit = timeout_s or (3.0 * warm_baseline.wall_s + 60.0)
-    trial("candidate", limit)
-    baseline_trials, candidate_trials = [], []
-    for i in range(pairs):
-        order = ("baseline", "candidate") if i % 2 == 0 else ("candidate", "baseline")
-        for side in order:
-            (baseline_trials if side == "baseline" else candidate_trials).append(trial(side, limit))
-    return summarize_pairs(configs, baseline_trials, candidate_trials, repeats, warm_baseline.info,
-                           time.monotonic() - start)
+    limit = timeout_s or 1800.0
+    baseline_trials, candidate_trials, info = [], [], {}
+    for i in range(warmup_pairs + pairs):
+        for side in ("baseline", "candidate") if i % 2 == 0 else ("candidate", "baseline"):
+            t = run_trial(python, model_path, configs, side, program, repeats, limit, allow_sdpa_decode)
+            if side == "baseline" and not info:
+                info, limit = t.info, timeout_s or (3.0 * t.wall_s + 20.0)
+            warm = " (warm-up, discarded)" if i < warmup_pairs else ""
+            progress(f"{side} trial{warm}: " + ", ".join(f"{c.name} {t.decode_tps(c.name):.1f} tok/s" for c in configs))
+            if i >= warmup_pairs:
+                (baseline_trials if side == "baseline" else candidate_trials).append(t)
+    return summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, time.monotonic() - start)
 
 
 def measure_baseline(model_path, benchmarks, trials=1, repeats=1, python=sys.executable, progress=None):
@@ -504,6 +519,7 @@ def main():
     parser.add_argument("--program", help="a program to compare with the baseline (omit: baseline only)")
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="generations of each benchmark per trial")
+    parser.add_argument("--warmup-pairs", type=int, default=1, help="discarded pairs before the timed ones")
     parser.add_argument("--allow-sdpa-decode", action="store_true",
                         help="A/A noise measurement only: let the program call SDPA in decode")
     parser.add_argument("--output", default="benchmark_results", help="prefix of the .json and .csv files")
@@ -514,7 +530,8 @@ def main():
     log = lambda m: print(m, flush=True)
     if args.program:
         report = measure_speedup(model.path, args.subset, args.program, args.pairs, args.repeats,
-                                 allow_sdpa_decode=args.allow_sdpa_decode, progress=log)
+                                 allow_sdpa_decode=args.allow_sdpa_decode, warmup_pairs=args.warmup_pairs,
+                                 progress=log)
         print(report.table())
         result = {"model": model.to_dict(), "program": args.program, **report.to_dict()}
         rows = [{k: v for k, v in asdict(b).items() if k != "pair_ratios"} for b in report.benchmarks]

@@ -7,9 +7,13 @@
 Each constant must be a top-level `NAME = <int>` line of the program.
 """
 
+import json
 import re
 import sys
 from pathlib import Path
+
+
+VARIANT_LINE = "# variant settings: "
 
 
 def write_variant(source: str, settings: dict, target: Path):
@@ -17,7 +21,12 @@ def write_variant(source: str, settings: dict, target: Path):
         source, n = re.subn(rf"^{name} = \d+", f"{name} = {value}", source, count=1, flags=re.M)
         if n != 1:
             raise SystemExit(f"no top-level `{name} = <int>` line to change")
-    target.write_text(source)
+    target.write_text(VARIANT_LINE + json.dumps(settings) + "\n" + source)
+
+
+def variant_settings(path) -> dict:
+    first = Path(path).read_text().splitlines()[0]
+    return json.loads(first[len(VARIANT_LINE):]) if first.startswith(VARIANT_LINE) else {}
 
 
 def main():

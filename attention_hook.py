@@ -26,6 +26,15 @@ class HookReentered(RuntimeError):
     """The program called mlx-lm's (hooked) attention function from inside itself."""
 
 
+class SpotCheckFailed(RuntimeError):
+    """A decode call inside a timed generation returned something SDPA would not have."""
+
+
+# A spot check catches garbage (a kernel that is right in the correctness gate but not where it is
+# timed), not rounding: SDPA's own worst row error is about 0.003 in bf16.
+SPOT_CHECK_TOLERANCE = 0.05
+
+
 class SDPAGuard:
     """Stands in for mx.fast.scaled_dot_product_attention while a candidate is loaded.
 
@@ -95,10 +104,15 @@ class AttentionHook:
         self.attention = attention
         self.guard = guard
         self.calls = AttentionCalls()
+        self.spot_check_calls = set()
+        self.spot_check_errors = []
         self._inside = False
 
-    def reset(self):
+    def reset(self, spot_check_calls=()):
+        """Zero the counts; spot-check the decode calls with these indices (0 = the first)."""
         self.calls = AttentionCalls()
+        self.spot_check_calls = set(int(i) for i in spot_check_calls)
+        self.spot_check_errors = []
 
     def __call__(self, queries, keys, values, cache, scale, mask, sinks=None):
         if self._inside:
@@ -120,9 +134,26 @@ class AttentionHook:
                 self._inside = False
             handed_over = self.guard.calls > sdpa_calls_before
             check_output(output, queries)
+        if decode and self.calls.decode_own + self.calls.decode_handed_over in self.spot_check_calls:
+            self.spot_check(output, queries, keys, values, scale, mask)
         kind = ("decode" if decode else "prefill") + ("_handed_over" if handed_over else "_own")
         setattr(self.calls, kind, getattr(self.calls, kind) + 1)
         return output
+
+    def spot_check(self, output, queries, keys, values, scale, mask):
+        """Compare this call's output with SDPA's, evaluating both now (baseline trials do the same,
+        so both sides pay for the same pipeline stalls)."""
+        sdpa = self.guard._real_sdpa if self.guard is not None else mx.fast.scaled_dot_product_attention
+        reference = sdpa(queries, keys, values, scale=scale, mask=mask).astype(mx.float32)
+        difference = output.astype(mx.float32) - reference
+        rows = mx.linalg.norm(difference, axis=-1) / mx.maximum(mx.linalg.norm(reference, axis=-1), 1e-6)
+        error = mx.max(rows).item()  # evaluates the output too
+        self.spot_check_errors.append(error)
+        if not error <= SPOT_CHECK_TOLERANCE:
+            raise SpotCheckFailed(
+                f"decode call {self.calls.decode_own + self.calls.decode_handed_over} (Lk = {keys.shape[2]}): "
+                f"row error {error:.3g} against SDPA, limit {SPOT_CHECK_TOLERANCE}"
+            )
 
 
 def check_output(output, queries):

@@ -30,7 +30,7 @@ import mlx.core as mx
 WARPS = 16  # warps per block
 UNROLL = 4  # key rows per half-warp per step
 CLUSTER = 8  # blocks per KV head on the one-launch path (8 is the portable maximum)
-SPLIT_FROM = 8192  # from this many keys on, split over ~one block per SM and merge in a second launch
+SPLIT_FROM = 32768  # from this many keys on, split over ~one block per SM and merge in a second launch
 SMS = 132  # streaming multiprocessors of an H100 / H200
 HEADS_PER_BLOCK = 2  # query heads sharing each K/V row (Qwen3's GQA group)
 THREADS = 32 * WARPS

@@ -5,7 +5,9 @@
 
 Without --hook-program the baseline runs through the same hook (calling mlx-lm's own attention), so
 both sides pay the same process and hook costs. After a warm-up generation, each benchmark runs
-`--repeats` times. For each generation it prints mlx-lm's usual Prompt / Generation / Peak memory
+`--repeats` times. In each generation a few decode calls, picked at random, are spot-checked against
+SDPA (on both sides, so both pay the same stalls): a kernel that is right in the correctness gate
+but wrong where it is timed fails the trial. For each generation it prints mlx-lm's usual Prompt / Generation / Peak memory
 lines, the attention calls by kind, and machine-readable lines that start with '@@':
 
     @@ready {...}          model loaded, program imported, warm-up done
@@ -21,10 +23,12 @@ import argparse
 import json
 
 import mlx.core as mx
+import numpy as np
 from mlx_lm import load, stream_generate
 
 from attention_hook import AttentionHook, hooked_qwen3, install_sdpa_guard, load_program
-from qwen3_benchmark_suite import MARKER, TOKEN_MARKER, prompt_token_ids, select_benchmarks
+from qwen3_benchmark_suite import (MARKER, SPOT_CHECKS, TOKEN_MARKER, expected_attention_calls, prompt_token_ids,
+                                   select_benchmarks)
 
 WARMUP_PROMPT_TOKENS = 16
 WARMUP_NEW_TOKENS = 4
@@ -49,10 +53,11 @@ def generate_once(model, tokenizer, prompt, max_tokens, key=None):
     return response
 
 
-def run_benchmark(model, tokenizer, hook, config, repeat):
+def run_benchmark(model, tokenizer, hook, config, repeat, spot_checks, rng):
     key = {"benchmark": config.name, "repeat": repeat}
     prompt = prompt_token_ids(tokenizer, config)
-    hook.reset()
+    decode_calls = expected_attention_calls(config, len(model.layers))["decode"]
+    hook.reset(spot_check_calls=rng.choice(decode_calls, size=min(spot_checks, decode_calls), replace=False))
     mx.reset_peak_memory()
     response = generate_once(model, tokenizer, prompt, config.max_tokens, key)
     print(f"[{config.name} #{repeat}]")
@@ -69,6 +74,8 @@ def run_benchmark(model, tokenizer, hook, config, repeat):
         "generation_tps": response.generation_tps,
         "peak_memory_gb": response.peak_memory,
         "calls": calls,
+        "spot_checks": len(hook.spot_check_errors),
+        "spot_check_max_error": max(hook.spot_check_errors, default=0.0),
     })
 
 
@@ -79,6 +86,9 @@ def main():
     parser.add_argument("--hook-program", help="program whose qwen3_custom_gqa_attention replaces SDPA")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--allow-sdpa-decode", action="store_true", help="A/A noise runs only")
+    parser.add_argument("--spot-checks", type=int, default=SPOT_CHECKS,
+                        help="decode calls per generation whose output is compared with SDPA's")
+    parser.add_argument("--seed", type=int, default=0, help="picks the spot-checked calls")
     args = parser.parse_args()
 
     configs = select_benchmarks(args.benchmarks)
@@ -100,9 +110,10 @@ def main():
             "mlx_version": mx.__version__,
             "program": args.hook_program,
         })
+        rng = np.random.default_rng(args.seed)
         for config in configs:
             for repeat in range(args.repeats):
-                run_benchmark(model, tokenizer, hook, config, repeat)
+                run_benchmark(model, tokenizer, hook, config, repeat, args.spot_checks, rng)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import json
 import math
 import os
 import queue
+import secrets
 import signal
 import subprocess
 import sys
@@ -40,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 HOOK_WRAPPER = HERE / "mlx_lm_generate_with_hook.py"
 PREFILL_STEP = 2048  # mlx-lm's generate_step default: prompts are prefilled in chunks of this size
 MAX_CLOCK_GAP = 0.10  # child-reported vs parent-measured decode time; more than this is tampering
+SPOT_CHECKS = 3  # decode calls per generation compared with SDPA inside the timed process
 MARKER = "@@"
 TOKEN_MARKER = MARKER + "t"  # one line per generated token between the first and the last
 
@@ -208,6 +210,7 @@ class Generation:
     prompt_tps: float
     peak_memory_gb: float
     calls: dict
+    spot_checks: int  # decode calls compared with SDPA inside the trial (all passed, or it failed)
 
 
 @dataclass
@@ -225,7 +228,8 @@ class Trial:
 
 def trial_command(python, model_path, configs, program=None, repeats=1, allow_sdpa_decode=False):
     cmd = [python, "-u", str(HOOK_WRAPPER), "--model", str(model_path),
-           "--benchmarks", ",".join(c.name for c in configs), "--repeats", str(repeats)]
+           "--benchmarks", ",".join(c.name for c in configs), "--repeats", str(repeats),
+           "--spot-checks", str(SPOT_CHECKS), "--seed", str(secrets.randbits(31))]
     if program:
         cmd += ["--hook-program", str(Path(program).resolve())]
     if allow_sdpa_decode:
@@ -314,7 +318,8 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
     records = parse_markers(stamped)
     info = next((p for _, k, p in records if k == "ready"), None)
     if rc != 0 or info is None:
-        raise TrialError(f"{side} trial failed (exit code {rc})\n{tail(stderr)}")
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else "no error output"
+        raise TrialError(f"{side} trial failed (exit code {rc}): {last}\n{tail(stderr)}")
     generations = []
     token_times = {}  # (benchmark, repeat) -> the parent's clock at each of its tokens
     open_key = None
@@ -368,6 +373,7 @@ def timed_generation(payload, token_times) -> Generation:
         prompt_tps=float(payload["prompt_tps"]),
         peak_memory_gb=float(payload["peak_memory_gb"]),
         calls=payload["calls"],
+        spot_checks=int(payload["spot_checks"]),
     )
 
 
@@ -386,6 +392,8 @@ def check_calls(g: Generation, config: BenchmarkConfig, layers, side, allow_sdpa
         )
     if side == "candidate" and calls["decode_handed_over"] and not allow_sdpa_decode:
         raise TrialError(f"{where}: {calls['decode_handed_over']} decode calls reached SDPA")
+    if g.spot_checks != min(SPOT_CHECKS, want["decode"]):
+        raise TrialError(f"{where}: {g.spot_checks} spot checks ran, expected {min(SPOT_CHECKS, want['decode'])}")
 
 
 # ----------------------------------------------------------------------------- paired measurement

@@ -30,6 +30,7 @@ REJECTED = {
     "raises": ("check_compiles", "RuntimeError: this kernel is broken on purpose"),
     "exits_at_import": ("check_compiles", "importing the program: SystemExit: 0"),
     "patches_clock": ("measure_decode", "clocks tampered with"),
+    "wrong_after_many_calls": ("measure_decode", "SpotCheckFailed"),
 }
 
 

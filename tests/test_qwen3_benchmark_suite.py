@@ -61,31 +61,47 @@ def stamped(lines, t0=100.0):
     return [(t0 + t, line) for t, line in lines]
 
 
+def generation_lines(payload, token_times):
+    lines = [(token_times[0], "@@first_token " + json.dumps(payload))]
+    lines += [(t, "@@t") for t in token_times[1:-1]]
+    return lines + [(token_times[-1], "@@last_token " + json.dumps(payload))]
+
+
 def test_markers_are_parsed_and_clocks_cross_checked():
     payload = {"benchmark": "micro_generation", "repeat": 0}
     result = dict(payload, generation_tokens=10, generation_tps=100.0, prompt_tps=1.0, peak_memory_gb=0.1,
-                  calls={"decode_own": 22, "decode_handed_over": 0, "prefill_own": 2, "prefill_handed_over": 0})
-    records = suite.parse_markers(stamped([
-        (0.0, "Prompt: 32 tokens"),
-        (0.5, "@@first_token " + json.dumps(payload)),
-        (0.6, "@@last_token " + json.dumps(payload)),
-        (0.7, "@@result " + json.dumps(result)),
-    ]))
-    assert [k for _, k, _ in records] == ["first_token", "last_token", "result"]
-    g = suite.timed_generation(result, parent_decode_s=0.1)
+                  spot_checks=3, calls={"decode_own": 22, "decode_handed_over": 0, "prefill_own": 2,
+                                        "prefill_handed_over": 0})
+    times = 0.5 + 0.01 * np.arange(10)
+    times[5:] += 0.05  # one stall: the median interval ignores it, the mean does not
+    records = suite.parse_markers(stamped([(0.0, "Prompt: 32 tokens")] + generation_lines(payload, times)
+                                          + [(0.7, "@@result " + json.dumps(result))]))
+    assert [k for _, k, _ in records] == ["first_token"] + ["t"] * 8 + ["last_token", "result"]
+    g = suite.timed_generation(dict(result, generation_tps=10 / 0.14), times)
     assert g.decode_tps == pytest.approx(100.0)
+    assert g.mean_decode_tps == pytest.approx(10 / 0.14)
     suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=2, side="candidate", allow_sdpa_decode=False)
     with pytest.raises(suite.TrialError, match="clocks tampered"):
-        suite.timed_generation(result, parent_decode_s=0.2)
+        suite.timed_generation(dict(result, generation_tps=10 / 0.07), times)
+    with pytest.raises(suite.TrialError, match="token lines for 10 tokens"):
+        suite.timed_generation(result, times[:5])
     with pytest.raises(suite.TrialError, match="did not run where it was timed"):
         suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=3, side="candidate", allow_sdpa_decode=False)
+    g.spot_checks = 0
+    with pytest.raises(suite.TrialError, match="spot checks ran"):
+        suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=2, side="candidate", allow_sdpa_decode=False)
     with pytest.raises(suite.TrialError, match="unreadable marker"):
         suite.parse_markers(stamped([(0.0, "@@result {not json")]))
 
 
+def generation(benchmark, tps, repeat=0):
+    return suite.Generation(benchmark=benchmark, repeat=repeat, decode_tps=tps, mean_decode_tps=tps,
+                            child_decode_tps=tps, intervals_s=[1.0 / tps] * 5, prompt_tps=1.0,
+                            peak_memory_gb=0.1, calls={}, spot_checks=3)
+
+
 def trial(side, tps_by_benchmark):
-    generations = [suite.Generation(b, 0, tps, tps, 1.0, 0.1, {}) for b, tps in tps_by_benchmark.items()]
-    return suite.Trial(side, generations, {}, 1.0)
+    return suite.Trial(side, [generation(b, tps) for b, tps in tps_by_benchmark.items()], {}, 1.0)
 
 
 def test_speedups_use_medians_and_geometric_means():
@@ -99,11 +115,12 @@ def test_speedups_use_medians_and_geometric_means():
     assert report.ci_low < report.geomean_speedup < report.ci_high
     assert report.benchmarks[1].ci_low == report.benchmarks[1].ci_high == pytest.approx(0.9)
     assert "| micro_generation | 100.0 | 120.0 | 1.200 |" in report.table()
+    assert "| micro_generation | 100.0 | 120.0 | 1.200 | 0.973-1.473 | 1.400 | 50% |" in report.table({"micro_generation": 1.4})
 
 
-def test_a_trial_reports_the_fastest_repeat():
-    t = suite.Trial("baseline", [suite.Generation("micro_generation", r, tps, tps, 1, 0, {}) for r, tps in enumerate([90, 120, 100])], {}, 1)
-    assert t.decode_tps("micro_generation") == 120
+def test_a_trial_takes_the_median_interval_over_its_repeats():
+    t = suite.Trial("baseline", [generation("micro_generation", tps, r) for r, tps in enumerate([90, 120, 100])], {}, 1)
+    assert t.decode_tps("micro_generation") == pytest.approx(100)
 
 
 def test_child_timeout_kills_the_process_group():

@@ -59,6 +59,8 @@ typedef unsigned int uint;
 typedef unsigned short ushort;
 struct uint2 { uint x, y; };
 struct uint3 { uint x, y, z; };
+struct uint4 { uint x, y, z, w; uint4() = default; uint4(uint, uint, uint, uint); };
+template <typename T, typename U> T as_type(U);
 struct bfloat16_t {
   bfloat16_t() = default;
   bfloat16_t(float);

@@ -1,0 +1,297 @@
+"""Qwen3 GQA decode attention for MLX on Apple silicon: the Metal port of best_program_cuda.py.
+
+UNMEASURED: no Apple hardware was available, so this file has never been compiled by a Metal
+compiler nor run. Its Metal source passes the syntax check of kernel_compile_check.py (g++ against a
+stand-in Metal header), nothing more. best_program_info.json says the same.
+
+It is the CUDA program's split path at every length (Metal has no thread block clusters, so the
+CUDA program's one-launch path has no counterpart): the keys of each KV head are split over
+threadgroups; each threadgroup scores both query heads of the GQA pair against every K row it
+loads, keeping a running softmax per half-simdgroup (16 lanes x 8 dims of one key row at a time,
+UNROLL rows per step); the half-simdgroups, then the simdgroups, merge their states; a second,
+small kernel merges the splits. Prefill hands over to mx.fast.scaled_dot_product_attention.
+
+Part by part (CUDA name -> Metal name):
+
+| part | best_program_cuda.py | best_program.py |
+|---|---|---|
+| sum over a half-warp / half-simdgroup | `half_warp_sum`, `__shfl_xor_sync` | `half_simd_sum`, `simd_shuffle_xor` |
+| 8 bf16 of a row, one 16-byte load | `load_8` (`uint4`) | `load_8` (`uint4`) |
+| bf16 bits to float | `unpack_8`, `__uint_as_float` | `unpack_8`, `as_type<float>` |
+| softmax state of a block | `struct State` in `__shared__` | `struct State` in `threadgroup` |
+| the inner loop and in-block merges | `attend_slice` (its own `__shared__` arrays) | `attend_slice` (threadgroup arrays passed in: Metal declares them in the kernel) |
+| split kernel | `SPLIT_SOURCE` | `SPLIT_SOURCE` |
+| merge kernel | `MERGE_SOURCE`, `merged` | `MERGE_SOURCE`, `merged` |
+| one-launch cluster path (Lk < SPLIT_FROM) | `CLUSTER_SOURCE` | none: no clusters in Metal |
+| block / threadgroup index | `blockIdx`, `threadIdx` | `threadgroup_position_in_grid`, `thread_index_in_threadgroup` |
+
+Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
+    queries [B, 16, Lq, 128], keys/values [B, 8, Lk, 128], read through their strides; mask None,
+    "causal" or an mx.array; returns [B, 16, Lq, 128] in queries.dtype.
+"""
+
+import mlx.core as mx
+
+# EVOLVE-BLOCK-START
+SIMDGROUPS = 16  # simdgroups per threadgroup (CUDA: WARPS)
+UNROLL = 4  # key rows per half-simdgroup per step
+GPU_CORES = 40  # splits are sized to give about one threadgroup per GPU core
+HEADS_PER_GROUP = 2  # query heads sharing each K/V row (Qwen3's GQA group)
+THREADS = 32 * SIMDGROUPS
+
+DEVICE_CODE = f"""
+constant constexpr int HEAD_DIM = 128;
+constant constexpr int SIMDGROUPS = {SIMDGROUPS};
+constant constexpr int THREADS = {THREADS};
+constant constexpr int UNROLL = {UNROLL};
+constant constexpr int HEADS = {HEADS_PER_GROUP};
+constant constexpr int HALF_SIMDGROUPS = 2 * SIMDGROUPS;
+constant constexpr int ROWS_PER_STEP = HALF_SIMDGROUPS * UNROLL;
+constant constexpr int STATE = HEADS * HEAD_DIM;
+constant constexpr float NO_SCORE = -1.0e30f;  // finite "minus infinity": exp() of it is 0
+""" + """
+// Sum over the 16 lanes of a half-simdgroup; every lane of the simdgroup must call it.
+inline float half_simd_sum(float x) {
+  for (ushort offset = 8; offset > 0; offset /= 2) x += simd_shuffle_xor(x, offset);
+  return x;
+}
+
+// Eight consecutive bf16 of a row as raw bits: one 16-byte load when the row is contiguous and
+// aligned, else eight strided loads.
+inline uint4 load_8(const device bfloat16_t* row, int64_t stride, bool vector_load) {
+  if (vector_load) return *reinterpret_cast<const device uint4*>(row);
+  uint bits[8];
+  for (int j = 0; j < 8; ++j) bits[j] = as_type<ushort>(row[j * stride]);
+  return uint4(bits[0] | (bits[1] << 16), bits[2] | (bits[3] << 16), bits[4] | (bits[5] << 16),
+               bits[6] | (bits[7] << 16));
+}
+
+inline void unpack_8(uint4 raw, thread float* out) {
+  const uint words[4] = {raw.x, raw.y, raw.z, raw.w};
+  for (int j = 0; j < 4; ++j) {
+    out[2 * j] = as_type<float>(words[j] << 16);
+    out[2 * j + 1] = as_type<float>(words[j] & 0xffff0000u);
+  }
+}
+
+struct State {
+  float max[HEADS];
+  float sum[HEADS];
+  float acc[STATE];
+};
+
+// Threadgroup memory for the in-threadgroup merge (Metal declares it in the kernel).
+struct MergeScratch {
+  float max[HEADS][SIMDGROUPS];
+  float sum[HEADS][SIMDGROUPS];
+  float acc[HEADS][SIMDGROUPS][HEAD_DIM];
+};
+
+// Attend query heads q_head0 .. q_head0 + HEADS - 1 to rows [begin, end) of one KV head; leaves the
+// threadgroup's state in `state`. Every thread of the threadgroup must call it.
+inline void attend_slice(const device bfloat16_t* queries, const constant int* q_shape,
+                         const constant int64_t* q_strides, const device bfloat16_t* keys,
+                         const constant int* k_shape, const constant int64_t* k_strides,
+                         const device bfloat16_t* values, const constant int64_t* v_strides, int batch,
+                         int q_head0, int begin, int end, float scale, uint tid,
+                         threadgroup MergeScratch& scratch, threadgroup State& state) {
+  const int simd = tid / 32;
+  const int lane = tid % 32;
+  const int half_group = tid / 16;       // each half-simdgroup scores one key row at a time
+  const int dim0 = (tid % 16) * 8;       // this lane's 8 dims of the row
+  const int kv_head = q_head0 / (q_shape[1] / k_shape[1]);
+
+  const device bfloat16_t* k_base = keys + batch * k_strides[0] + kv_head * k_strides[1] + dim0 * k_strides[3];
+  const device bfloat16_t* v_base = values + batch * v_strides[0] + kv_head * v_strides[1] + dim0 * v_strides[3];
+  const bool vector_load = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] % 8 == 0 &&
+                           v_strides[2] % 8 == 0 && (reinterpret_cast<uint64_t>(k_base) % 16) == 0 &&
+                           (reinterpret_cast<uint64_t>(v_base) % 16) == 0;
+
+  float q[HEADS][8];
+  for (int h = 0; h < HEADS; ++h) {
+    const device bfloat16_t* q_row = queries + batch * q_strides[0] + (q_head0 + h) * q_strides[1];
+    for (int j = 0; j < 8; ++j) q[h][j] = static_cast<float>(q_row[(dim0 + j) * q_strides[3]]) * scale;
+  }
+  float row_max[HEADS], row_sum[HEADS], acc[HEADS][8];
+  for (int h = 0; h < HEADS; ++h) {
+    row_max[h] = NO_SCORE;
+    row_sum[h] = 0.0f;
+    for (int j = 0; j < 8; ++j) acc[h][j] = 0.0f;
+  }
+
+  for (int step = begin; step < end; step += ROWS_PER_STEP) {  // uniform across the threadgroup
+    uint4 k_raw[UNROLL], v_raw[UNROLL];
+    bool valid[UNROLL];
+    for (int u = 0; u < UNROLL; ++u) {
+      const int row = step + u * HALF_SIMDGROUPS + half_group;
+      valid[u] = row < end;
+      const int safe_row = valid[u] ? row : begin;  // loads stay unconditional and in bounds
+      k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
+      v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
+    }
+    for (int h = 0; h < HEADS; ++h) {
+      float score[UNROLL];
+      float step_max = NO_SCORE;
+      for (int u = 0; u < UNROLL; ++u) {
+        float k[8];
+        unpack_8(k_raw[u], k);
+        float partial = 0.0f;
+        for (int j = 0; j < 8; ++j) partial += q[h][j] * k[j];
+        const float full_score = half_simd_sum(partial);  // every lane takes part in the shuffle
+        score[u] = valid[u] ? full_score : NO_SCORE;
+        step_max = metal::max(step_max, score[u]);
+      }
+      const float new_max = metal::max(row_max[h], step_max);
+      const float correction = metal::exp(row_max[h] - new_max);
+      row_sum[h] *= correction;
+      for (int j = 0; j < 8; ++j) acc[h][j] *= correction;
+      for (int u = 0; u < UNROLL; ++u) {
+        const float p = valid[u] ? metal::exp(score[u] - new_max) : 0.0f;
+        float v[8];
+        unpack_8(v_raw[u], v);
+        row_sum[h] += p;
+        for (int j = 0; j < 8; ++j) acc[h][j] += p * v[j];
+      }
+      row_max[h] = new_max;
+    }
+  }
+
+  // The two half-simdgroups of each simdgroup (lanes i and i + 16 hold the same dims).
+  for (int h = 0; h < HEADS; ++h) {
+    const float other_max = simd_shuffle_xor(row_max[h], ushort(16));
+    const float other_sum = simd_shuffle_xor(row_sum[h], ushort(16));
+    const float m = metal::max(row_max[h], other_max);
+    const float mine = metal::exp(row_max[h] - m);
+    const float theirs = metal::exp(other_max - m);
+    row_sum[h] = row_sum[h] * mine + other_sum * theirs;
+    for (int j = 0; j < 8; ++j) acc[h][j] = acc[h][j] * mine + simd_shuffle_xor(acc[h][j], ushort(16)) * theirs;
+    row_max[h] = m;
+  }
+  // The simdgroups of the threadgroup, through threadgroup memory.
+  if (lane < 16) {
+    for (int h = 0; h < HEADS; ++h) {
+      for (int j = 0; j < 8; ++j) scratch.acc[h][simd][dim0 + j] = acc[h][j];
+      if (lane == 0) {
+        scratch.max[h][simd] = row_max[h];
+        scratch.sum[h][simd] = row_sum[h];
+      }
+    }
+  }
+  threadgroup_barrier(mem_flags::mem_threadgroup);
+  for (int i = tid; i < STATE; i += THREADS) {
+    const int h = i / HEAD_DIM;
+    float m = NO_SCORE;
+    for (int s = 0; s < SIMDGROUPS; ++s) m = metal::max(m, scratch.max[h][s]);
+    float sum = 0.0f, a = 0.0f;
+    for (int s = 0; s < SIMDGROUPS; ++s) {
+      const float weight = metal::exp(scratch.max[h][s] - m);
+      sum += scratch.sum[h][s] * weight;
+      a += scratch.acc[h][s][i % HEAD_DIM] * weight;
+    }
+    state.acc[i] = a;
+    if (i % HEAD_DIM == 0) {
+      state.max[h] = m;
+      state.sum[h] = sum;
+    }
+  }
+  threadgroup_barrier(mem_flags::mem_threadgroup);
+}
+
+// Merge n states (stride floats apart) for one output element.
+inline float merged(const device float* maxes, const device float* sums, const device float* accs, int n, int stride) {
+  float m = NO_SCORE;
+  for (int r = 0; r < n; ++r) m = metal::max(m, maxes[r * stride]);
+  float sum = 0.0f, a = 0.0f;
+  for (int r = 0; r < n; ++r) {
+    const float weight = metal::exp(maxes[r * stride] - m);
+    sum += sums[r * stride] * weight;
+    a += accs[r * stride] * weight;
+  }
+  return a / sum;
+}
+"""
+
+SPLIT_SOURCE = """
+  threadgroup MergeScratch scratch;
+  threadgroup State state;
+  const uint tid = thread_index_in_threadgroup;
+  const int groups = queries_shape[1] / HEADS;
+  const int splits = threadgroups_per_grid.x / groups;
+  const int split = threadgroup_position_in_grid.x % splits;
+  const int group = threadgroup_position_in_grid.x / splits;
+  const int batch = threadgroup_position_in_grid.y;
+  const int k_len = keys_shape[2];  // the whole cache
+  const int chunk = (k_len + splits - 1) / splits;
+  const int begin = metal::min(split * chunk, k_len);
+  const int end = metal::min(begin + chunk, k_len);
+
+  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
+               batch, group * HEADS, begin, end, SCALE, tid, scratch, state);
+  device float* to = states + ((batch * groups + group) * splits + split) * (2 * HEADS + STATE);
+  for (int i = tid; i < STATE; i += THREADS) to[2 * HEADS + i] = state.acc[i];
+  if (tid < uint(HEADS)) {
+    to[tid] = state.max[tid];
+    to[HEADS + tid] = state.sum[tid];
+  }
+"""
+MERGE_SOURCE = """
+  // One threadgroup per (batch, head group), one thread per output element of the group.
+  const int groups = states_shape[1];
+  const int splits = states_shape[2];
+  const int group = threadgroup_position_in_grid.x;
+  const int batch = threadgroup_position_in_grid.y;
+  const int i = thread_index_in_threadgroup;
+  const int h = i / HEAD_DIM;
+  constexpr int STRIDE = 2 * HEADS + STATE;
+  const device float* first = states + (batch * groups + group) * splits * STRIDE;
+  const float x = merged(first + h, first + HEADS + h, first + 2 * HEADS + i, splits, STRIDE);
+  out[(batch * groups * HEADS + group * HEADS + h) * HEAD_DIM + i % HEAD_DIM] = static_cast<bfloat16_t>(x);
+"""
+STATE_FLOATS = HEADS_PER_GROUP * (128 + 2)
+
+
+def decode_kernels(scale):
+    """The split and merge kernels for one softmax scale (a compile-time constant)."""
+    if scale not in _kernels:
+        constant = f"  constexpr float SCALE = {float(scale)!r}f;\n"
+        _kernels[scale] = (
+            mx.fast.metal_kernel(name="qwen3_gqa_decode_split", input_names=["queries", "keys", "values"],
+                                 output_names=["states"], source=constant + SPLIT_SOURCE, header=DEVICE_CODE,
+                                 ensure_row_contiguous=False),
+            mx.fast.metal_kernel(name="qwen3_gqa_decode_merge", input_names=["states"], output_names=["out"],
+                                 source=MERGE_SOURCE, header=DEVICE_CODE),
+        )
+    return _kernels[scale]
+
+
+_kernels = {}
+
+
+def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
+    batch, n_q_heads, q_len, head_dim = queries.shape
+    if q_len > 1:
+        # Prefill: MLX's own attention; decode tokens/s does not wait on it.
+        return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
+    if isinstance(mask, mx.array) or queries.dtype != mx.bfloat16 or head_dim != 128:
+        return attention_in_mlx_ops(queries, keys, values, scale, mask)
+    split_kernel, merge_kernel = decode_kernels(scale)
+    groups = n_q_heads // HEADS_PER_GROUP
+    splits = max(1, min(GPU_CORES // (batch * groups), keys.shape[2] // 256))
+    (states,) = split_kernel(inputs=[queries, keys, values], output_shapes=[(batch, groups, splits, STATE_FLOATS)],
+                             output_dtypes=[mx.float32], grid=(THREADS * splits * groups, batch, 1),
+                             threadgroup=(THREADS, 1, 1))
+    (out,) = merge_kernel(inputs=[states], output_shapes=[queries.shape], output_dtypes=[queries.dtype],
+                          grid=(HEADS_PER_GROUP * 128 * groups, batch, 1), threadgroup=(HEADS_PER_GROUP * 128, 1, 1))
+    return out
+# EVOLVE-BLOCK-END
+
+
+def attention_in_mlx_ops(queries, keys, values, scale, mask):
+    """What the kernels do not cover (array masks, other dtypes), in plain MLX operations."""
+    group = queries.shape[1] // keys.shape[1]
+    k = mx.repeat(keys, group, axis=1).astype(mx.float32)
+    v = mx.repeat(values, group, axis=1).astype(mx.float32)
+    scores = (queries.astype(mx.float32) * scale) @ k.swapaxes(-1, -2)
+    if isinstance(mask, mx.array):
+        scores = mx.where(mask, scores, -mx.inf) if mask.dtype == mx.bool_ else scores + mask
+    return (mx.softmax(scores, axis=-1) @ v).astype(queries.dtype)

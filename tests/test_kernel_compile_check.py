@@ -30,7 +30,7 @@ def test_metal_kernels_pass_the_syntax_check(program):
     assert results and all(r.launch.backend == "metal" for r in results)
     for r in results:
         assert r.ok, r.log
-        assert "[[kernel]] void custom_kernel_qwen3_gqa_attention" in r.launch.source  # MLX's own wrapper
+        assert "[[kernel]] void custom_kernel_qwen3_gqa_" in r.launch.source  # MLX's own wrapper
 
 
 def test_metal_check_catches_an_address_space_keyword_used_as_a_name(tmp_path):

@@ -24,6 +24,7 @@ import ast
 import fcntl
 import json
 import math
+import os
 import secrets
 import sys
 import tempfile
@@ -85,6 +86,12 @@ class Setup:
     log: object = print  # progress messages
     warmup_pairs: int = 1  # discarded trial pairs before timing (only this process's first timing)
     backend: str = ""  # the program's: "metal", "cuda" or "mlx", once check_source has read it
+
+    def child_env(self):
+        """The environment of every child: HOME inside this evaluation's scratch directory."""
+        home = self.workdir / "home"
+        home.mkdir(exist_ok=True)
+        return {**os.environ, "HOME": str(home)}
 
     @property
     def kind(self):
@@ -173,7 +180,7 @@ def check_compiles(setup: Setup) -> GateResult:
     cmd = [setup.python, str(HERE / "correctness_check.py"), "--role", "compile",
            "--program", str(setup.program), "--out", str(out)]
     try:
-        _, stderr, rc = run_child(cmd, setup.settings()["compile_s"], cwd=setup.workdir)
+        _, stderr, rc = run_child(cmd, setup.settings()["compile_s"], cwd=setup.workdir, env=setup.child_env())
     except TrialError as exc:
         return GateResult(gate, False, f"importing or first call did not finish: {exc}")
     if rc != 0 or not (out / "report.json").exists():
@@ -207,7 +214,7 @@ def check_correctness(setup: Setup) -> GateResult:
     }
     limit = setup.settings()["correctness_s"]
     with ThreadPoolExecutor(2) as pool:
-        runs = {role: pool.submit(run_child, cmd, limit, setup.workdir) for role, cmd in roles.items()}
+        runs = {role: pool.submit(run_child, cmd, limit, setup.workdir, setup.child_env()) for role, cmd in roles.items()}
     for role in ("baseline", "candidate"):
         try:
             _, stderr, rc = runs[role].result()
@@ -264,7 +271,7 @@ def check_kernel_speed(setup: Setup) -> GateResult:
     cmd = [setup.python, str(HERE / "kernel_benchmark.py"), "--program", str(setup.program), "--json", str(out)]
     try:
         with timing_lock():
-            _, stderr, rc = run_child(cmd, setup.settings()["kernel_s"], cwd=setup.workdir)
+            _, stderr, rc = run_child(cmd, setup.settings()["kernel_s"], cwd=setup.workdir, env=setup.child_env())
     except TrialError as exc:
         return GateResult(gate, False, f"the kernel microbenchmark did not finish: {exc}")
     if rc != 0 or not out.exists():
@@ -287,7 +294,8 @@ def measure_decode(setup: Setup) -> GateResult:
     try:
         with timing_lock():
             report = measure_speedup(model.path, setup.benchmarks, setup.program, setup.pairs, setup.repeats,
-                                     setup.python, warmup_pairs=setup.warmup_pairs, progress=setup.log)
+                                     setup.python, warmup_pairs=setup.warmup_pairs, progress=setup.log,
+                                     env=setup.child_env())
     except TrialError as exc:
         return GateResult(gate, False, str(exc))
     ceilings, ceiling_note = measured_ceilings(setup)
@@ -340,6 +348,24 @@ def context_speedups(report, prompt_tokens) -> dict:
 
 
 GATES = [check_source, check_compiles, check_correctness, check_kernel_speed, measure_decode]
+# The example's own files: a program that changes them, or drops a module beside them that later
+# children would import, is caught after every evaluation, whatever the gates said.
+OWN_FILES = ("*.py", "*.sh", "*.yaml", "*.txt", "*.json", "*.md", "benchmarks/*.py", "tests/**/*.py")
+
+
+def own_files_snapshot() -> dict:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for pattern in OWN_FILES for p in HERE.glob(pattern)}
+
+
+def check_no_stray_writes(before: dict) -> GateResult:
+    """Runs after the gates, passed or not: the program's processes must not have touched this example."""
+    after = own_files_snapshot()
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    if changed:
+        return GateResult("check_no_stray_writes", False,
+                          f"files of this example were created, changed or deleted during the evaluation: "
+                          f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
+    return GateResult("check_no_stray_writes", True, "no file of this example changed")
 FEATURE_KEYS = ("short_context_speedup", "long_context_speedup")
 
 
@@ -370,6 +396,7 @@ class Qwen3GQAEvaluator:
 
     def evaluate(self, program_path) -> dict:
         start = time.monotonic()
+        own_files = own_files_snapshot()
         if self._device is None or "error" in self._device:
             self._device = probe_device(self.python)
         kind = "gpu" if self._device.get("device") == "gpu" else "cpu"
@@ -393,12 +420,15 @@ class Qwen3GQAEvaluator:
                 self.log(f"{result.gate}: {'passed' if result.passed else 'FAILED'}: {result.detail.splitlines()[0]}")
                 if not result.passed:
                     break
+            writes = check_no_stray_writes(own_files)
+            if not writes.passed:
+                results.append(writes)
             self._model_choice = setup.model
             self._timed_before |= any(r.gate == "measure_decode" for r in results)
         return self.result(setup, results, time.monotonic() - start)
 
     def result(self, setup: Setup, results, elapsed_s) -> dict:
-        passed = all(r.passed for r in results) and len(results) == len(GATES)
+        passed = all(r.passed for r in results) and [r.gate for r in results] == [g.__name__ for g in GATES]
         metrics = {k: 0.0 for k in FEATURE_KEYS}
         artifacts = {}
         for r in results:

@@ -237,12 +237,40 @@ def trial_command(python, model_path, configs, program=None, repeats=1, allow_sd
     return cmd
 
 
-def run_child(cmd, timeout_s, cwd=None, env=None):
+def max_child_rss_bytes() -> int:
+    """Host memory a child's process group may hold (QWEN3_GQA_MAX_CHILD_RSS_GB, default 12 GiB).
+    Watched from outside: RLIMIT_AS would break CUDA's start-up."""
+    return int(float(os.environ.get("QWEN3_GQA_MAX_CHILD_RSS_GB", "12")) * (1 << 30))
+
+
+def rss_bytes(pid) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError):
+        return 0
+
+
+def group_rss_bytes(pgid) -> int:
+    """Resident memory of every process in a process group, from /proc (0 where there is none)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ..., rss is the 22nd
+            total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    return total
+
+
+def run_child(cmd, timeout_s, cwd=None, env=None, poll_s=0.5):
     """Run a command in its own process group; return (stdout lines stamped with our clock, stderr, rc).
 
-    The whole group is killed on timeout, so a hung GPU kernel or a forked grandchild goes too.
-    Raises TrialError on timeout.
+    The whole group is killed when it runs past timeout_s or holds more host memory than
+    max_child_rss_bytes(), so a hung GPU kernel or a forked grandchild goes too. Raises TrialError
+    in both cases.
     """
+    memory_limit = max_child_rss_bytes()
     with tempfile.TemporaryFile(mode="w+") as stderr_file:
         proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=stderr_file, text=True, bufsize=1,
@@ -258,29 +286,31 @@ def run_child(cmd, timeout_s, cwd=None, env=None):
         reader = threading.Thread(target=read_stdout, daemon=True)
         reader.start()
         deadline = time.monotonic() + timeout_s
-        stamped = []
-        timed_out = False
-        while True:
+        stamped, killed_for, polls = [], None, 0
+        while killed_for is None:
             try:
-                item = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+                item = lines.get(timeout=max(0.0, min(poll_s, deadline - time.monotonic())))
             except queue.Empty:
-                timed_out = True
-                break
+                item = ()
             if item is None:
                 break
-            stamped.append(item)
-        if timed_out:
+            if item:
+                stamped.append(item)
+            polls += 1
+            # The child itself at every poll; its whole group (a scan of /proc) now and then.
+            rss = group_rss_bytes(proc.pid) if polls % 10 == 0 else rss_bytes(proc.pid)
+            if time.monotonic() > deadline:
+                killed_for = f"timed out after {timeout_s:.0f} s"
+            elif rss > memory_limit:
+                killed_for = f"used {rss / (1 << 30):.1f} GiB of host memory, limit {memory_limit / (1 << 30):.1f} GiB"
+        if killed_for:
             kill_group(proc)
-        try:
-            rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            kill_group(proc)
-            rc, timed_out = proc.wait(), True
+        rc = proc.wait()
         reader.join(timeout=5)
         stderr_file.seek(0)
         stderr = stderr_file.read()
-    if timed_out:
-        raise TrialError(f"timed out after {timeout_s:.0f} s (process killed)\n{tail(stderr)}")
+    if killed_for:
+        raise TrialError(f"{killed_for} (process killed)\n{tail(stderr)}")
     return stamped, stderr, rc
 
 
@@ -309,12 +339,12 @@ def parse_markers(stamped):
 
 
 def run_trial(python, model_path, configs, side, program=None, repeats=1, timeout_s=600.0,
-              allow_sdpa_decode=False) -> Trial:
+              allow_sdpa_decode=False, env=None) -> Trial:
     """One fresh process: warm-up, then every benchmark `repeats` times. Validates what it reads."""
     start = time.monotonic()
     cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
                         repeats, allow_sdpa_decode)
-    stamped, stderr, rc = run_child(cmd, timeout_s)
+    stamped, stderr, rc = run_child(cmd, timeout_s, env=env)
     records = parse_markers(stamped)
     info = next((p for _, k, p in records if k == "ready"), None)
     if rc != 0 or info is None:
@@ -473,7 +503,7 @@ def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, w
 
 
 def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=sys.executable,
-                    timeout_s=None, allow_sdpa_decode=False, warmup_pairs=1, progress=None) -> SpeedupReport:
+                    timeout_s=None, allow_sdpa_decode=False, warmup_pairs=1, progress=None, env=None) -> SpeedupReport:
     """Interleaved A/B trials of the baseline and `program`, after `warmup_pairs` discarded pairs.
 
     Pairs alternate their order (A B, B A, ...) so neither side always runs first. The first
@@ -487,7 +517,7 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
     baseline_trials, candidate_trials, info = [], [], {}
     for i in range(warmup_pairs + pairs):
         for side in ("baseline", "candidate") if i % 2 == 0 else ("candidate", "baseline"):
-            t = run_trial(python, model_path, configs, side, program, repeats, limit, allow_sdpa_decode)
+            t = run_trial(python, model_path, configs, side, program, repeats, limit, allow_sdpa_decode, env)
             if side == "baseline" and not info:
                 info, limit = t.info, timeout_s or (3.0 * t.wall_s + 20.0)
             warm = " (warm-up, discarded)" if i < warmup_pairs else ""

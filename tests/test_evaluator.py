@@ -31,6 +31,8 @@ REJECTED = {
     "exits_at_import": ("check_compiles", "importing the program: SystemExit: 0"),
     "patches_clock": ("measure_decode", "clocks tampered with"),
     "wrong_after_many_calls": ("measure_decode", "SpotCheckFailed"),
+    "exits_during_call": ("check_compiles", "ended (exit code 0) without a result"),
+    "kills_itself": ("check_compiles", "ended (exit code -9) without a result"),
 }
 
 
@@ -48,6 +50,23 @@ def test_bad_program_scores_zero_with_its_reason(tiny_evaluator, name):
     assert result["error"].startswith(gate + ":"), result["error"]
     assert words in result["error"], result["error"]
     assert result["summary"].startswith("combined_score 0: failed " + gate)
+
+
+def test_program_over_the_memory_limit_is_killed(tiny_evaluator, monkeypatch):
+    monkeypatch.setenv("QWEN3_GQA_MAX_CHILD_RSS_GB", "2")
+    result = tiny_evaluator.evaluate(PROGRAMS / "hogs_memory.py")
+    assert result["combined_score"] == 0.0
+    assert result["error"].startswith("check_compiles:") and "GiB of host memory, limit 2.0 GiB" in result["error"]
+
+
+def test_program_writing_beside_the_evaluator_is_caught(tiny_evaluator):
+    probe = ROOT / "stray_write_probe.py"
+    try:
+        result = tiny_evaluator.evaluate(PROGRAMS / "writes_outside.py")
+    finally:
+        probe.unlink(missing_ok=True)
+    assert result["combined_score"] == 0.0
+    assert result["error"].startswith("check_no_stray_writes:") and "stray_write_probe.py" in result["error"]
 
 
 def test_hanging_program_is_killed_within_90_seconds(tiny_evaluator):

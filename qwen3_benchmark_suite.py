@@ -263,6 +263,15 @@ def group_rss_bytes(pgid) -> int:
     return total
 
 
+def die_with_parent():
+    """In the child, before exec: be killed if the process that started us dies (Linux), so that
+    a killed evaluator leaves no trial or kernel running."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def run_child(cmd, timeout_s, cwd=None, env=None, poll_s=0.5):
     """Run a command in its own process group; return (stdout lines stamped with our clock, stderr, rc).
 
@@ -274,7 +283,7 @@ def run_child(cmd, timeout_s, cwd=None, env=None, poll_s=0.5):
     with tempfile.TemporaryFile(mode="w+") as stderr_file:
         proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=stderr_file, text=True, bufsize=1,
-            cwd=cwd, env=env, start_new_session=True,
+            cwd=cwd, env=env, start_new_session=True, preexec_fn=die_with_parent,
         )
         lines = queue.Queue()
 

@@ -3,8 +3,10 @@ CPU, against a scripted OpenAI-compatible server on 127.0.0.1 that answers with 
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 from conftest import ROOT
 from scripted_llm_server import ScriptedLLM
@@ -43,3 +45,50 @@ def test_two_iterations_write_a_best_program_and_its_info(tmp_path):
     programs = [json.loads(p.read_text()) for p in (run_dir / "checkpoints" / "checkpoint_2" / "programs").glob("*.json")]
     scores = sorted(p["metrics"].get("combined_score", 0.0) for p in programs)
     assert len(programs) == 3 and scores[0] == 0.0 and scores[-1] > 0  # the wrong diff scored 0
+
+
+# Applies to any version of the plain-MLX program, so every iteration yields a candidate.
+ALWAYS_APPLIES = """<<<<<<< SEARCH
+    batch, n_q_heads, q_len, head_dim = queries.shape
+=======
+    batch, n_q_heads, q_len, head_dim = queries.shape
+    # (a scripted edit)
+>>>>>>> REPLACE"""
+
+
+def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
+    """kill -9 in the middle of an evaluation, then --resume: nothing before the last checkpoint is lost."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "GEMINI_API_KEY")}
+    run_dir = tmp_path / "killed"
+    with ScriptedLLM([ALWAYS_APPLIES]) as llm:
+        base = ["bash", str(ROOT / "run_evolve_experiment.sh"), "--python", sys.executable, "--backend", "mlx",
+                "--api-base", llm.url, "--output-base", str(tmp_path), "--foreground"]
+        run = subprocess.Popen(base + ["--run-name", "killed", "-i", "8"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 600
+            while not (run_dir / "checkpoints" / "checkpoint_2").is_dir():
+                assert run.poll() is None and time.monotonic() < deadline, "the run ended before its first checkpoint"
+                time.sleep(1)
+            prompts_at_checkpoint = len(llm.prompts)
+            while len(llm.prompts) == prompts_at_checkpoint:  # iteration 3 has asked; its evaluation runs
+                assert time.monotonic() < deadline
+                time.sleep(0.5)
+            time.sleep(2)
+        finally:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+        assert not (run_dir / "checkpoints" / "checkpoint_4").exists()
+        done = subprocess.run(base + ["--resume", "-i", "2"], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "resuming" in done.stdout and "checkpoint_2" in done.stdout
+    assert "Resuming from checkpoint at iteration 3" in (run_dir / "run.log").read_text()
+    before, after = (checkpoint_summary(run_dir / "checkpoints" / c) for c in ("checkpoint_2", "checkpoint_4"))
+    assert (before["last_iteration"], after["last_iteration"]) == (2, 4)
+    assert after["best_score"] >= before["best_score"] > 0  # the best program found before the kill survives
+
+
+def checkpoint_summary(checkpoint):
+    metadata = json.loads((checkpoint / "metadata.json").read_text())
+    best = json.loads((checkpoint / "programs" / f"{metadata['best_program_id']}.json").read_text())
+    return {"last_iteration": metadata["last_iteration"], "best_score": best["metrics"]["combined_score"]}

@@ -15,6 +15,8 @@ failure ends the evaluation with combined_score 0 and a precise error:
     5. measure_decode      interleaved A/B trials through mlx_lm_generate_with_hook.py, with the
                            ceiling (a no-op kernel's speedup, measured once and cached) beside each
 
+and after them, passed or not, check_no_stray_writes: the example's own files are unchanged.
+
 combined_score is the geometric mean over the benchmarks of candidate / baseline decode tok/s.
 This process never runs the candidate and never touches the GPU: openevolve forks its workers
 and CUDA does not survive a fork, so everything that uses MLX runs in child processes.

@@ -276,10 +276,9 @@ def uses_sdpa_primitive(output, scratch: Path) -> bool:
 CURRENT_STEP = ["start"]  # what the child was doing, for its error report
 
 
-def run_cases(attention, folder: Path, out_dir: Path, guard=None) -> dict:
+def run_cases(attention, manifest, folder: Path, out_dir: Path, guard=None) -> dict:
     import mlx.core as mx
 
-    manifest = json.loads((folder / "manifest.json").read_text())
     npz = np.load(folder / "inputs.npz")
     outputs, notes = {}, {}
     for c in manifest["cases"]:
@@ -330,14 +329,14 @@ def run_role(role, folder: Path, out_dir: Path, program=None, model_dir=None):
     report = {"role": role, "device": str(mx.default_device()), "mlx_version": mx.__version__}
     manifest = json.loads((folder / "manifest.json").read_text())
     if role == "baseline":
-        outputs, notes = run_cases(mx.fast.scaled_dot_product_attention, folder, out_dir)
+        outputs, notes = run_cases(mx.fast.scaled_dot_product_attention, manifest, folder, out_dir)
     else:
         from attention_hook import install_sdpa_guard, load_program
 
         guard = install_sdpa_guard()
         CURRENT_STEP[0] = "importing the program"
         attention = load_program(program)
-        outputs, notes = run_cases(attention, folder, out_dir, guard)
+        outputs, notes = run_cases(attention, manifest, folder, out_dir, guard)
     report["notes"] = notes
     if model_dir and "tokens" in manifest:
         from mlx_lm import load

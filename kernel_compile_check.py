@@ -166,6 +166,7 @@ def dtype_name(dtype) -> str:
 def record_launches(program: str) -> list:
     """Run the program's attention on decode and prefill inputs; return every kernel launch's source."""
     import mlx.core as mx
+    import numpy as np
 
     launches = []
     real_metal_kernel = mx.fast.metal_kernel
@@ -208,7 +209,7 @@ def record_launches(program: str) -> list:
     from attention_hook import load_program
 
     attention = load_program(program)
-    rng = __import__("numpy").random.default_rng(0)
+    rng = np.random.default_rng(0)
     # Short and long decode (programs may switch kernels on the length) and a causal prefill.
     for case in (cc.decode(300), cc.decode(16384), cc.Case("prefill_causal_L64", 64, 64, "causal")):
         q, k, v, mask = cc.mlx_inputs(case, cc.draw_inputs(case, rng))

@@ -203,9 +203,7 @@ class Generation:
 
     benchmark: str
     repeat: int
-    decode_tps: float  # 1 / median seconds between consecutive tokens
-    mean_decode_tps: float  # generation_tokens / decode seconds (mlx-lm's definition)
-    child_decode_tps: float  # what mlx-lm reported inside the child
+    child_decode_tps: float  # what mlx-lm reported inside the child (cross-checked, not used)
     intervals_s: list  # seconds between consecutive tokens
     prompt_tps: float
     peak_memory_gb: float
@@ -405,8 +403,6 @@ def timed_generation(payload, token_times) -> Generation:
     return Generation(
         benchmark=payload["benchmark"],
         repeat=int(payload["repeat"]),
-        decode_tps=1.0 / float(np.median(intervals)),
-        mean_decode_tps=tokens / parent_decode_s,
         child_decode_tps=child_tps,
         intervals_s=intervals.tolist(),
         prompt_tps=float(payload["prompt_tps"]),

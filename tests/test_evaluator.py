@@ -10,7 +10,7 @@ import pytest
 from conftest import PROGRAMS, ROOT
 
 import evaluator
-from evaluator import GATES, Qwen3GQAEvaluator
+from evaluator import GATES
 
 # program -> (gate that must reject it, words its error must contain)
 REJECTED = {

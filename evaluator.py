@@ -10,10 +10,14 @@ failure ends the evaluation with combined_score 0 and a precise error:
     1. check_source        parses, defines the entry point, its back-end exists here
     2. check_compiles      imports and runs once on small shapes (child process)
     3. check_correctness   every case of correctness_check.py and a teacher-forced model check
-    4. check_kernel_speed  kernel microbenchmark against SDPA, in a child (GPU only; never fails
+    4. check_memory_safety CUDA only: the compile run again under compute-sanitizer's memcheck
+                           (where the tool is installed and works on this GPU)
+    5. check_kernel_speed  kernel microbenchmark against SDPA, in a child (GPU only; never fails
                            a program for being slow: it feeds the summary and the artifacts)
-    5. measure_decode      interleaved A/B trials through mlx_lm_generate_with_hook.py, with the
-                           ceiling (a no-op kernel's speedup, measured once and cached) beside each
+    6. measure_decode      interleaved A/B trials through mlx_lm_generate_with_hook.py, with the
+                           ceiling (a no-op kernel's speedup, measured once and cached) beside each;
+                           a program whose MLX peak memory exceeds the baseline's by more than
+                           QWEN3_GQA_MAX_EXTRA_PEAK_GB (default 4) fails here
 
 and after them, passed or not, check_no_stray_writes: the example's own files are unchanged.
 
@@ -28,6 +32,7 @@ import json
 import math
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -38,8 +43,10 @@ from pathlib import Path
 
 import numpy as np
 
+import compile_errors
 import correctness_check
-from qwen3_benchmark_suite import TrialError, measure_speedup, run_child, select_benchmarks, tail
+from kernel_compile_check import KernelLaunch
+from qwen3_benchmark_suite import CEILING_RULES, TrialError, measure_speedup, run_child, select_benchmarks, tail
 from qwen3_model import cache_root, resolve_model
 
 HERE = Path(__file__).resolve().parent
@@ -50,14 +57,17 @@ STARTING_PROGRAMS = {"metal": "initial_program.py", "cuda": "initial_program_cud
 LONG_CONTEXT_TOKENS = 1024  # benchmarks with at least this many prompt tokens count as long-context
 LOGITS_TOLERANCE_FACTOR = 2.0  # model-level: the program's logits error vs fp32 may be this times SDPA's
 LOGITS_TOLERANCE_FLOOR = 1e-2
+MEMCHECK_EXIT_CODE = 86  # what compute-sanitizer exits with when it found invalid accesses
 # No-op kernels whose decode speedup is the most any kernel can gain (per device back-end).
 CEILING_PROGRAMS = {b: HERE / "benchmarks" / f"ceiling_program_{b}.py" for b in ("cuda", "metal")}
 CEILING_PROGRAMS["cpu"] = HERE / "benchmarks" / "ceiling_program_mlx.py"
 
 # Per device: children's time limits (s) and the default trial design.
 SETTINGS = {
-    "cpu": {"compile_s": 45, "correctness_s": 60, "kernel_s": 0, "pairs": 3, "repeats": 10},
-    "gpu": {"compile_s": 180, "correctness_s": 300, "kernel_s": 300, "pairs": 3, "repeats": 1},
+    "cpu": {"compile_s": 45, "correctness_s": 60, "memcheck_s": 0, "kernel_s": 0,
+            "pairs": 3, "repeats": 10, "design": "sequential"},
+    "gpu": {"compile_s": 180, "correctness_s": 300, "memcheck_s": 300, "kernel_s": 300,
+            "pairs": 3, "repeats": 1, "design": "sequential"},
 }
 
 
@@ -68,6 +78,7 @@ class GateResult:
     detail: str
     metrics: dict = field(default_factory=dict)
     artifacts: dict = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 @dataclass
@@ -89,11 +100,14 @@ class Setup:
     warmup_pairs: int = 1  # discarded trial pairs before timing (only this process's first timing)
     backend: str = ""  # the program's: "metal", "cuda" or "mlx", once check_source has read it
 
-    def child_env(self):
-        """The environment of every child: HOME inside this evaluation's scratch directory."""
+    def child_env(self, side="candidate"):
+        """A child's environment: HOME inside this evaluation's scratch directory, and MLX's cache of
+        compiled CUDA kernels (shared between processes through files) split by side, so that a
+        program cannot plant slow kernels for the baseline (check_no_stray_writes watches the
+        baseline's cache)."""
         home = self.workdir / "home"
         home.mkdir(exist_ok=True)
-        return {**os.environ, "HOME": str(home)}
+        return {**os.environ, "HOME": str(home), "MLX_PTX_CACHE_DIR": str(ptx_cache_dir(side))}
 
     @property
     def kind(self):
@@ -106,6 +120,10 @@ class Setup:
         if self.model is None:
             self.model = resolve_model(self.model_spec, download=self.download, python=self.python)
         return self.model
+
+
+def ptx_cache_dir(side) -> Path:
+    return cache_root() / f"mlx-ptx-{side}"
 
 
 def probe_device(python) -> dict:
@@ -184,17 +202,60 @@ def check_compiles(setup: Setup) -> GateResult:
     try:
         _, stderr, rc = run_child(cmd, setup.settings()["compile_s"], cwd=setup.workdir, env=setup.child_env())
     except TrialError as exc:
-        return GateResult(gate, False, f"importing or first call did not finish: {exc}")
+        why = f"importing or first call did not finish: {exc}"
+        return compile_failure("timeout" if "timed out" in str(exc) else "crashed", why, why)
     if rc != 0 or not (out / "report.json").exists():
-        return GateResult(gate, False, child_failure(out, rc, stderr), artifacts={"compile_stderr": tail(stderr, 60)})
+        return classified_compile_failure(setup, out, rc, stderr)
     return GateResult(gate, True, "imports and runs")
+
+
+def classified_compile_failure(setup: Setup, out: Path, rc, stderr) -> GateResult:
+    """The compile child's failure, classified for the run report (compile_errors.FAILURE_CLASSES), with
+    an error the LLM can act on: the compiler's first errors, each at the program line it points to."""
+    error = child_error(out)
+    if error is None:
+        why = child_failure(out, rc, stderr)
+        return compile_failure("crashed", why, why)
+    # The child's traceback holds the compiler's whole log; error.json keeps only its lines that say "error".
+    if not compile_errors.compiler_errors(stderr):
+        why = f"{error['step']}: {error['error']}"
+        return compile_failure(compile_errors.classify(error["error"]), why, why)
+    kernels = recorded_kernels(setup)
+    report = compile_errors.compiler_report(stderr, kernels, setup.program.read_text())
+    first_error = report.splitlines()[1]
+    return compile_failure(compile_errors.classify(stderr, kernels), f"{error['step']}: {first_error}",
+                           f"{error['step']}: {report}")
+
+
+def compile_failure(failure_class, detail, error) -> GateResult:
+    """`error` is cut to compile_errors.MAX_REPORT_CHARS, well under openevolve's artifact limit."""
+    return GateResult("check_compiles", False, f"compile failure ({failure_class}): {detail}",
+                      artifacts={"compile_failure_class": failure_class,
+                                 "compile_error": compile_errors.cut_to_size(error)})
+
+
+def recorded_kernels(setup: Setup) -> list:
+    """The program's kernel launches with the source MLX generates for each, recorded by running the
+    program again with its kernels stubbed out (kernel_compile_check.py, in a child); [] if that fails."""
+    out = setup.workdir / "launches.json"
+    cmd = [setup.python, str(HERE / "kernel_compile_check.py"), "--record", str(setup.program), "--out", str(out)]
+    try:
+        _, _, rc = run_child(cmd, setup.settings()["compile_s"], cwd=setup.workdir, env=setup.child_env())
+    except TrialError:
+        return []
+    return [KernelLaunch(**d) for d in json.loads(out.read_text())] if rc == 0 and out.exists() else []
+
+
+def child_error(out: Path):
+    """{"step", "error"}: what a correctness_check.py child reported about its failure, or None."""
+    report = out / "error.json"
+    return json.loads(report.read_text()) if report.exists() else None
 
 
 def child_failure(out: Path, rc, stderr) -> str:
     """What a correctness_check.py child reported about its failure, or what it left behind."""
-    report = out / "error.json"
-    if report.exists():
-        error = json.loads(report.read_text())
+    error = child_error(out)
+    if error is not None:
         return f"{error['step']}: {error['error']}"
     return f"the process ended (exit code {rc}) without a result\n{tail(stderr, 10)}"
 
@@ -216,7 +277,7 @@ def check_correctness(setup: Setup) -> GateResult:
     }
     limit = setup.settings()["correctness_s"]
     with ThreadPoolExecutor(2) as pool:
-        runs = {role: pool.submit(run_child, cmd, limit, setup.workdir, setup.child_env()) for role, cmd in roles.items()}
+        runs = {role: pool.submit(run_child, cmd, limit, setup.workdir, setup.child_env(role)) for role, cmd in roles.items()}
     for role in ("baseline", "candidate"):
         try:
             _, stderr, rc = runs[role].result()
@@ -252,6 +313,65 @@ def correctness_table(results) -> str:
     rows += [f"| {r.name} | {r.worst_row_error:.3g} | {r.sdpa_worst_row_error:.3g} | {r.tolerance:.3g} | "
              f"{'ok' if r.passed else r.detail} |" for r in results]
     return "\n".join(rows)
+
+
+def compute_sanitizer():
+    """NVIDIA's memory checker, where the CUDA toolkit is installed (None elsewhere)."""
+    found = shutil.which("compute-sanitizer") or "/usr/local/cuda/bin/compute-sanitizer"
+    return found if os.access(found, os.X_OK) else None
+
+
+def run_under_memcheck(setup: Setup, sanitizer, program, out: Path):
+    """correctness_check.py's compile run of `program` under compute-sanitizer: (stdout lines, stderr, rc)."""
+    cmd = [sanitizer, "--tool", "memcheck", "--error-exitcode", str(MEMCHECK_EXIT_CODE), "--print-limit", "4",
+           setup.python, str(HERE / "correctness_check.py"), "--role", "compile", "--program", str(program),
+           "--out", str(out)]
+    stamped, stderr, rc = run_child(cmd, SETTINGS["gpu"]["memcheck_s"], cwd=setup.workdir, env=setup.child_env())
+    return [line for _, line in stamped], stderr, rc
+
+
+SANITIZER_UNUSABLE = {}  # compute-sanitizer path -> '' (usable) or why not, decided once per process
+
+
+def sanitizer_unusable(setup: Setup, sanitizer) -> str:
+    """'' if compute-sanitizer can check MLX programs here, else why not. Decided on the CUDA starting
+    program, never on a candidate, whose output could imitate any message of the tool."""
+    if sanitizer not in SANITIZER_UNUSABLE:
+        out = setup.workdir / "memcheck-probe"
+        try:
+            lines, stderr, rc = run_under_memcheck(setup, sanitizer, HERE / STARTING_PROGRAMS["cuda"], out)
+            ok = rc == 0 and (out / "report.json").exists()
+            first = next((line for line in lines if line.startswith("=========")), tail(stderr, 1))
+            SANITIZER_UNUSABLE[sanitizer] = "" if ok else f"the starting program failed under it (exit code {rc}): {first}"
+        except TrialError as exc:
+            SANITIZER_UNUSABLE[sanitizer] = f"the starting program did not finish under it: {str(exc).splitlines()[0]}"
+    return SANITIZER_UNUSABLE[sanitizer]
+
+
+def check_memory_safety(setup: Setup) -> GateResult:
+    """CUDA only: the compile run again under compute-sanitizer's memcheck. An out-of-bounds read or
+    write that lands in memory no buffer owns is invisible to the correctness gate, and may corrupt
+    another buffer or a later result."""
+    gate = "check_memory_safety"
+    sanitizer = compute_sanitizer()
+    if setup.backend != "cuda" or sanitizer is None:
+        why = "no compute-sanitizer here" if setup.backend == "cuda" else f"no memory checker for {setup.backend}"
+        return GateResult(gate, True, f"not run: {why}")
+    unusable = sanitizer_unusable(setup, sanitizer)
+    if unusable:
+        return GateResult(gate, True, f"not run: compute-sanitizer is not usable on this machine: {unusable}")
+    out = setup.workdir / "memcheck"
+    try:
+        lines, stderr, rc = run_under_memcheck(setup, sanitizer, setup.program, out)
+    except TrialError as exc:
+        return GateResult(gate, False, f"the program under compute-sanitizer did not finish: {exc}")
+    report = "\n".join(line for line in lines if line.startswith("========="))
+    if rc == MEMCHECK_EXIT_CODE:
+        return GateResult(gate, False, "compute-sanitizer found invalid memory accesses:\n" + "\n".join(report.splitlines()[:12]),
+                          artifacts={"memcheck": report[:4000]})
+    if rc != 0 or not (out / "report.json").exists():
+        return GateResult(gate, False, f"under compute-sanitizer: {child_failure(out, rc, stderr)}\n{tail(report, 8)}")
+    return GateResult(gate, True, "compute-sanitizer memcheck: no invalid access")
 
 
 @contextmanager
@@ -297,7 +417,7 @@ def measure_decode(setup: Setup) -> GateResult:
         with timing_lock():
             report = measure_speedup(model.path, setup.benchmarks, setup.program, setup.pairs, setup.repeats,
                                      setup.python, warmup_pairs=setup.warmup_pairs, progress=setup.log,
-                                     env=setup.child_env())
+                                     envs=side_envs(setup), design=setup.settings()["design"])
     except TrialError as exc:
         return GateResult(gate, False, str(exc))
     ceilings, ceiling_note = measured_ceilings(setup)
@@ -316,6 +436,10 @@ def measure_decode(setup: Setup) -> GateResult:
                                                      "timing": json.dumps(report.to_dict())})
 
 
+def side_envs(setup: Setup) -> dict:
+    return {side: setup.child_env(side) for side in ("baseline", "candidate")}
+
+
 def measured_ceilings(setup: Setup):
     """{benchmark: ceiling} for this card, MLX, model and benchmark, measured once and cached on disk."""
     model = setup.model_choice()
@@ -329,7 +453,8 @@ def measured_ceilings(setup: Setup):
         try:
             with timing_lock():
                 report = measure_speedup(model.path, missing, CEILING_PROGRAMS[setup.device["backend"]], setup.pairs,
-                                         setup.repeats, setup.python, warmup_pairs=0, progress=setup.log)
+                                         setup.repeats, setup.python, rules=CEILING_RULES, warmup_pairs=0, progress=setup.log,
+                                         envs=side_envs(setup), design=setup.settings()["design"])
         except TrialError as exc:
             return {}, f"; ceiling not measured: {str(exc).splitlines()[0]}"
         for b in report.benchmarks:
@@ -349,20 +474,26 @@ def context_speedups(report, prompt_tokens) -> dict:
     return {k: math.exp(sum(v) / len(v) if v else overall) for k, v in groups.items()}
 
 
-GATES = [check_source, check_compiles, check_correctness, check_kernel_speed, measure_decode]
+GATES = [check_source, check_compiles, check_correctness, check_memory_safety, check_kernel_speed, measure_decode]
 # The example's own files: a program that changes them, or drops a module beside them that later
 # children would import, is caught after every evaluation, whatever the gates said.
 OWN_FILES = ("*.py", "*.sh", "*.yaml", "*.txt", "*.json", "*.md", "benchmarks/*.py", "tests/**/*.py")
 
 
 def own_files_snapshot() -> dict:
-    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for pattern in OWN_FILES for p in HERE.glob(pattern)}
+    """This example's files, and the baseline's compiled kernels (see Setup.child_env)."""
+    files = [p for pattern in OWN_FILES for p in HERE.glob(pattern)] + list(ptx_cache_dir("baseline").glob("**/*"))
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.is_file()}
 
 
 def check_no_stray_writes(before: dict) -> GateResult:
-    """Runs after the gates, passed or not: the program's processes must not have touched this example."""
+    """Runs after the gates, passed or not: the program's processes must not have touched this example
+    nor the baseline's kernel cache. (Kernels the baseline compiles for the first time are new files,
+    not changes: only files that existed before count.)"""
     after = own_files_snapshot()
-    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    baseline_cache = str(ptx_cache_dir("baseline"))
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)
+                     and not (p.startswith(baseline_cache) and p not in before))
     if changed:
         return GateResult("check_no_stray_writes", False,
                           f"files of this example were created, changed or deleted during the evaluation: "
@@ -391,13 +522,15 @@ class Qwen3GQAEvaluator:
         self._device = None
         self._model_choice = None
         self._timed_before = False  # the first timing in a process discards a warm-up pair
+        self._started = None  # this evaluation's start, for the log's timestamps
 
     def log(self, message):
         if self.verbose:
-            print(f"[evaluator] {message}", file=sys.stderr, flush=True)
+            elapsed = time.monotonic() - self._started if self._started else 0.0
+            print(f"[evaluator {elapsed:6.1f} s] {message}", file=sys.stderr, flush=True)
 
     def evaluate(self, program_path) -> dict:
-        start = time.monotonic()
+        start = self._started = time.monotonic()
         own_files = own_files_snapshot()
         if self._device is None or "error" in self._device:
             self._device = probe_device(self.python)
@@ -414,10 +547,12 @@ class Qwen3GQAEvaluator:
             results = []
             for gate in GATES:
                 self.log(f"{gate.__name__}...")
+                gate_start = time.monotonic()
                 try:
                     result = gate(setup)
                 except Exception as exc:  # a gate's own failure (model build, disk): report, never raise
                     result = GateResult(gate.__name__, False, f"{type(exc).__name__}: {exc}")
+                result.seconds = time.monotonic() - gate_start
                 results.append(result)
                 self.log(f"{result.gate}: {'passed' if result.passed else 'FAILED'}: {result.detail.splitlines()[0]}")
                 if not result.passed:
@@ -463,6 +598,27 @@ class Qwen3GQAEvaluator:
         }
 
 
+def append_evaluation_record(path: Path, program_path, result):
+    """One line per evaluation in the run's log (QWEN3_GQA_EVALUATION_LOG, set by
+    run_evolve_experiment.sh): what evolution_report.py counts failures from. openevolve keeps
+    failed programs only while they stay in its database; this file keeps every one."""
+    failed = result["gates"][-1] if result["error"] else None
+    record = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "program": str(program_path),
+        "success": result["success"],
+        "combined_score": result["combined_score"],
+        "failed_gate": failed["gate"] if failed else None,
+        "compile_failure_class": result["artifacts"].get("compile_failure_class"),
+        "error": result["error"].splitlines()[0][:300] if result["error"] else None,
+        "eval_seconds": result["metrics"]["eval_seconds"],
+        "gate_seconds": {g["gate"]: round(g["seconds"], 2) for g in result["gates"]},
+        "metrics": result["metrics"],
+    }
+    with open(path, "a") as log:  # one write of one line: concurrent evaluations don't interleave
+        log.write(json.dumps(record) + "\n")
+
+
 _EVALUATORS = {}
 
 
@@ -474,6 +630,8 @@ def evaluate(program_path, model="auto", benchmarks="quick", pairs=None, repeats
     if key not in _EVALUATORS:
         _EVALUATORS[key] = Qwen3GQAEvaluator(model, benchmarks, pairs, repeats)
     result = _EVALUATORS[key].evaluate(program_path)
+    if os.environ.get("QWEN3_GQA_EVALUATION_LOG"):
+        append_evaluation_record(Path(os.environ["QWEN3_GQA_EVALUATION_LOG"]), program_path, result)
     metrics = {"combined_score": result["combined_score"], **result["metrics"]}
     artifacts = {"summary": result["summary"], **result["artifacts"]}
     if result["error"]:

@@ -17,6 +17,7 @@ of every kernel launch is captured, then compiles it here:
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -27,15 +28,24 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from compile_errors import kernel_function
+
 HERE = Path(__file__).resolve().parent
 
-# MLX 0.32 cuda_kernel: dtype_to_cuda_type() and the prologue of build_kernel().
+# MLX 0.32 cuda_kernel: dtype_to_cuda_type() and the prologue of build_kernel() (default_header, a raw
+# string that starts with a newline: NVRTC's line numbers count it).
 CUDA_TYPES = {
     "bool": "bool", "int8": "int8_t", "int16": "int16_t", "int32": "int32_t", "int64": "int64_t",
     "uint8": "uint8_t", "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t",
     "float16": "__half", "bfloat16": "__nv_bfloat16", "float32": "float", "float64": "double",
 }
-CUDA_PROLOGUE = '#include "mlx/backend/cuda/device/utils.cuh"\n\n#include <cooperative_groups.h>\n\n'
+# get_type_string() (backend/common/compiled.cpp): dtypes in kernel names, e.g. custom_kernel_k_bfloat16_t_128.
+TYPE_STRINGS = {
+    "bool": "bool", "int8": "int8_t", "int16": "int16_t", "int32": "int32_t", "int64": "int64_t",
+    "uint8": "uint8_t", "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t",
+    "float16": "float16_t", "bfloat16": "bfloat16_t", "float32": "float", "float64": "double",
+}
+CUDA_PROLOGUE = '\n#include "mlx/backend/cuda/device/utils.cuh"\n\n#include <cooperative_groups.h>\n\n'
 CUDA_STUB_HEADER = """// Stand-in for mlx/backend/cuda/device/utils.cuh: what generated kernel signatures use.
 #pragma once
 #include <cuda_bf16.h>
@@ -100,6 +110,8 @@ class KernelLaunch:
     backend: str  # "cuda" or "metal"
     name: str
     source: str  # the full source MLX compiles for this launch
+    body: str = ""  # the program's `source=`, which MLX wraps
+    header: str = ""  # the program's `header=`
 
     def label(self):
         return f"{self.backend} kernel {self.name}"
@@ -139,7 +151,10 @@ def build_cuda_source(kernel: dict, call: dict) -> str:
 def template_hash(template) -> str:
     parts = []
     for _, kind, value in template:
-        parts.append(("t" if value else "f") if kind == "bool" else str(value))
+        if kind == "bool":
+            parts.append("t" if value else "f")
+        else:
+            parts.append(TYPE_STRINGS[value] if kind == "dtype" else str(value))
     return "".join("_" + p for p in parts)
 
 
@@ -181,7 +196,7 @@ def record_launches(program: str) -> list:
             call = {"inputs": [(dtype_name(a.dtype), a.ndim) for a in inputs],
                     "output_dtypes": [dtype_name(d) for d in output_dtypes],
                     "template": describe_template(template)}
-            launches.append(KernelLaunch("cuda", name, build_cuda_source(kernel, call)))
+            launches.append(KernelLaunch("cuda", name, build_cuda_source(kernel, call), source, header))
             return [mx.zeros(shape, dtype) for shape, dtype in zip(output_shapes, output_dtypes)]
 
         return launch
@@ -189,6 +204,8 @@ def record_launches(program: str) -> list:
     def metal_kernel(*args, **kwargs):
         real = real_metal_kernel(*args, **kwargs)
         name = kwargs.get("name", args[0] if args else "?")
+        body = kwargs.get("source", args[3] if len(args) > 3 else "")
+        header = kwargs.get("header", args[4] if len(args) > 4 else "")
 
         def launch(**call):
             def traced(*inputs):
@@ -197,7 +214,8 @@ def record_launches(program: str) -> list:
             with tempfile.TemporaryDirectory() as scratch:
                 with native_stdout_to(Path(scratch, "out.txt")) as printed:
                     mx.export_function(os.path.join(scratch, "k.mlxfn"), traced, *call["inputs"])
-                launches.append(KernelLaunch("metal", name, metal_source_from_verbose(printed.read_text())))
+                source = metal_source_from_verbose(printed.read_text())
+                launches.append(KernelLaunch("metal", name, source, body, header))
             return [mx.zeros(shape, dtype) for shape, dtype in zip(call["output_shapes"], call["output_dtypes"])]
 
         return launch
@@ -274,7 +292,15 @@ def find_nvrtc():
 
 
 def compile_cuda(launch: KernelLaunch, arch="sm_90a") -> CompileResult:
-    """NVRTC with MLX 0.32's options, so what passes here is what MLX would build on the GPU."""
+    """NVRTC with MLX 0.32's options, so what passes here is what MLX would build on the GPU. The log
+    of a failure is the one MLX would raise (no ptxas -v: its report would hide a ptxas error)."""
+    ok, log = run_nvrtc(launch.source, arch, ptxas_verbose=True)
+    if not ok:
+        ok, log = run_nvrtc(launch.source, arch, ptxas_verbose=False)
+    return CompileResult(launch, ok, log)
+
+
+def run_nvrtc(source: str, arch: str, ptxas_verbose: bool):
     import ctypes
 
     root = find_nvrtc()
@@ -283,15 +309,17 @@ def compile_cuda(launch: KernelLaunch, arch="sm_90a") -> CompileResult:
     builtins = sorted((root / "lib").glob("libnvrtc-builtins.so.*"))[0]
     ctypes.CDLL(str(builtins), mode=ctypes.RTLD_GLOBAL)  # libnvrtc dlopens it by name
     nvrtc = ctypes.CDLL(str(root / "lib" / "libnvrtc.so.13"))
+    # MLX names the program "<kernel function>_<hash of the source>.cu"; its errors carry that name.
+    file_name = f"{kernel_function(source)}_{hashlib.sha1(source.encode()).hexdigest()[:16]}.cu"
     with tempfile.TemporaryDirectory() as scratch:
         stub = Path(scratch, "mlx/backend/cuda/device/utils.cuh")
         stub.parent.mkdir(parents=True)
         stub.write_text(CUDA_STUB_HEADER)
         options = ["--device-as-default-execution-space", f"--gpu-architecture={arch}",
                    f"--include-path={scratch}", f"--include-path={root / 'include'}",
-                   f"--include-path={root / 'include' / 'cccl'}", "--ptxas-options=-v"]
+                   f"--include-path={root / 'include' / 'cccl'}"] + (["--ptxas-options=-v"] if ptxas_verbose else [])
         program = ctypes.c_void_p()
-        nvrtc.nvrtcCreateProgram(ctypes.byref(program), launch.source.encode(), b"kernel.cu", 0, None, None)
+        nvrtc.nvrtcCreateProgram(ctypes.byref(program), source.encode(), file_name.encode(), 0, None, None)
         argv = (ctypes.c_char_p * len(options))(*[o.encode() for o in options])
         status = nvrtc.nvrtcCompileProgram(program, len(options), argv)
         size = ctypes.c_size_t()
@@ -299,7 +327,7 @@ def compile_cuda(launch: KernelLaunch, arch="sm_90a") -> CompileResult:
         log = ctypes.create_string_buffer(size.value)
         nvrtc.nvrtcGetProgramLog(program, log)
         nvrtc.nvrtcDestroyProgram(ctypes.byref(program))
-    return CompileResult(launch, status == 0, log.value.decode(errors="replace").strip())
+    return status == 0, log.value.decode(errors="replace").strip()
 
 
 def compile_metal_syntax(launch: KernelLaunch) -> CompileResult:

@@ -11,16 +11,21 @@ but wrong where it is timed fails the trial. For each generation it prints mlx-l
 lines, the attention calls by kind, and machine-readable lines that start with '@@':
 
     @@ready {...}          model loaded, program imported, warm-up done
+    @@waiting {...}        (--lockstep only) before each generation: it starts when stdin says "go"
     @@first_token {...}    printed as soon as the first new token arrives
     @@t                    printed as soon as each further token arrives
     @@last_token {...}     printed as soon as the last one arrives
     @@result {...}         mlx-lm's figures and the call counts
 
-The parent (qwen3_benchmark_suite.py) times decode from these lines with its own clock.
+The parent (qwen3_benchmark_suite.py) times decode from these lines with its own clock. With
+--lockstep the parent runs a baseline and a candidate process side by side and lets them take turns,
+one generation each, so that both are timed under the same (drifting) load of the host.
 """
 
 import argparse
 import json
+import sys
+import time
 
 import mlx.core as mx
 import numpy as np
@@ -30,6 +35,9 @@ from attention_hook import AttentionHook, hooked_qwen3, install_sdpa_guard, load
 from qwen3_benchmark_suite import (MARKER, SPOT_CHECKS, TOKEN_MARKER, expected_attention_calls, prompt_token_ids,
                                    select_benchmarks)
 
+# The clocks as they were before the program was imported: replacing one is tampering, whatever
+# the parent's clock (which times everything) makes of it.
+CLOCKS = {name: getattr(time, name) for name in ("perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns", "time")}
 WARMUP_PROMPT_TOKENS = 16
 WARMUP_NEW_TOKENS = 4
 
@@ -39,18 +47,28 @@ def emit(kind, payload):
 
 
 def generate_once(model, tokenizer, prompt, max_tokens, key=None):
-    """Generate exactly max_tokens tokens; with a key, print the token markers. Returns the last response."""
-    response = None
+    """Generate exactly max_tokens tokens; with a key, print the token markers. Returns the last
+    response and the seconds between the first and the last token marker on this process's clock
+    (time.perf_counter: a program that patches it shows up against the parent's clock)."""
+    response, first, last = None, 0.0, 0.0
     for i, response in enumerate(stream_generate(model, tokenizer, prompt, max_tokens=max_tokens)):
         if key is None:
             continue
         if i == 0:
+            first = time.perf_counter()
             emit("first_token", key)
         elif response.finish_reason is not None:
+            last = time.perf_counter()
             emit("last_token", key)
         else:
             print(TOKEN_MARKER, flush=True)
-    return response
+    return response, last - first
+
+
+def wait_for_turn(key):
+    emit("waiting", key)
+    if sys.stdin.readline().strip() != "go":
+        raise SystemExit("lockstep: the parent did not say go")
 
 
 def run_benchmark(model, tokenizer, hook, config, repeat, spot_checks, rng):
@@ -59,7 +77,10 @@ def run_benchmark(model, tokenizer, hook, config, repeat, spot_checks, rng):
     decode_calls = expected_attention_calls(config, len(model.layers))["decode"]
     hook.reset(spot_check_calls=rng.choice(decode_calls, size=min(spot_checks, decode_calls), replace=False))
     mx.reset_peak_memory()
-    response = generate_once(model, tokenizer, prompt, config.max_tokens, key)
+    response, decode_s = generate_once(model, tokenizer, prompt, config.max_tokens, key)
+    replaced = [f"time.{name}" for name, clock in CLOCKS.items() if getattr(time, name) is not clock]
+    if replaced:
+        raise RuntimeError(f"{', '.join(replaced)} replaced while the program ran: clocks tampered with")
     print(f"[{config.name} #{repeat}]")
     print(f"Prompt: {response.prompt_tokens} tokens, {response.prompt_tps:.3f} tokens-per-sec")
     print(f"Generation: {response.generation_tokens} tokens, {response.generation_tps:.3f} tokens-per-sec")
@@ -72,6 +93,7 @@ def run_benchmark(model, tokenizer, hook, config, repeat, spot_checks, rng):
         "prompt_tps": response.prompt_tps,
         "generation_tokens": response.generation_tokens,
         "generation_tps": response.generation_tps,
+        "decode_s": decode_s,
         "peak_memory_gb": response.peak_memory,
         "calls": calls,
         "spot_checks": len(hook.spot_check_errors),
@@ -89,6 +111,7 @@ def main():
     parser.add_argument("--spot-checks", type=int, default=SPOT_CHECKS,
                         help="decode calls per generation whose output is compared with SDPA's")
     parser.add_argument("--seed", type=int, default=0, help="picks the spot-checked calls")
+    parser.add_argument("--lockstep", action="store_true", help='wait for "go" on stdin before each generation')
     args = parser.parse_args()
 
     configs = select_benchmarks(args.benchmarks)
@@ -113,6 +136,8 @@ def main():
         rng = np.random.default_rng(args.seed)
         for config in configs:
             for repeat in range(args.repeats):
+                if args.lockstep:
+                    wait_for_turn({"benchmark": config.name, "repeat": repeat})
                 run_benchmark(model, tokenizer, hook, config, repeat, args.spot_checks, rng)
 
 

@@ -40,9 +40,12 @@ from scipy import stats
 HERE = Path(__file__).resolve().parent
 HOOK_WRAPPER = HERE / "mlx_lm_generate_with_hook.py"
 PREFILL_STEP = 2048  # mlx-lm's generate_step default: prompts are prefilled in chunks of this size
-MAX_CLOCK_GAP = 0.10  # child-reported vs parent-measured decode time; more than this is tampering
+MAX_CLOCK_GAP = 0.10  # child-reported vs parent-measured decode time; more than this is tampering,
+CLOCK_SLACK_S = 0.03  # plus this per generation: on a busy machine our reading of a line may wait
+# for the scheduler (the score uses our clock only; this check names tampering, it does not guard)
 SPOT_CHECKS = 3  # decode calls per generation compared with SDPA inside the timed process
 MARKER = "@@"
+DESIGNS = ("sequential", "lockstep")  # how a pair of trials runs (measure_speedup)
 TOKEN_MARKER = MARKER + "t"  # one line per generated token between the first and the last
 
 
@@ -203,7 +206,7 @@ class Generation:
 
     benchmark: str
     repeat: int
-    child_decode_tps: float  # what mlx-lm reported inside the child (cross-checked, not used)
+    child_decode_s: float  # first to last token on the child's clock (cross-checked, not used)
     intervals_s: list  # seconds between consecutive tokens
     prompt_tps: float
     peak_memory_gb: float
@@ -224,15 +227,49 @@ class Trial:
         return 1.0 / float(np.median(intervals))
 
 
-def trial_command(python, model_path, configs, program=None, repeats=1, allow_sdpa_decode=False):
+@dataclass(frozen=True)
+class TrialRules:
+    """What a trial's program may do and how it is checked. Only two measurements bend the rules:
+    the A/A noise run (the baseline through the candidate path calls SDPA in decode) and the
+    ceiling (a no-op kernel, wrong by design, so not spot-checked)."""
+
+    allow_sdpa_decode: bool = False
+    spot_checks: int = SPOT_CHECKS
+
+
+AA_RULES = TrialRules(allow_sdpa_decode=True)
+CEILING_RULES = TrialRules(spot_checks=0)
+
+
+def trial_command(python, model_path, configs, program=None, repeats=1, rules=TrialRules()):
     cmd = [python, "-u", str(HOOK_WRAPPER), "--model", str(model_path),
            "--benchmarks", ",".join(c.name for c in configs), "--repeats", str(repeats),
-           "--spot-checks", str(SPOT_CHECKS), "--seed", str(secrets.randbits(31))]
+           "--spot-checks", str(rules.spot_checks), "--seed", str(secrets.randbits(31))]
     if program:
         cmd += ["--hook-program", str(Path(program).resolve())]
-    if allow_sdpa_decode:
+    if rules.allow_sdpa_decode:
         cmd.append("--allow-sdpa-decode")
     return cmd
+
+
+def max_extra_peak_gb() -> float:
+    """MLX memory (GPU memory on a GPU, which /proc cannot see) a program may use beyond the
+    baseline's peak on the same benchmark (QWEN3_GQA_MAX_EXTRA_PEAK_GB, default 4)."""
+    return float(os.environ.get("QWEN3_GQA_MAX_EXTRA_PEAK_GB", "4"))
+
+
+def check_peak_memory(candidate: Trial, baseline: Trial):
+    """mlx-lm's peak-memory figure of each candidate generation against the baseline's."""
+    limit = max_extra_peak_gb()
+    baseline_peak = {g.benchmark: g.peak_memory_gb for g in baseline.generations}
+    for g in candidate.generations:
+        extra = g.peak_memory_gb - baseline_peak[g.benchmark]
+        if extra > limit:
+            raise TrialError(
+                f"candidate trial, {g.benchmark}: MLX peak memory {g.peak_memory_gb:.2f} GB, {extra:.2f} GB more "
+                f"than the baseline's {baseline_peak[g.benchmark]:.2f} GB (limit: {limit:g} GB more, "
+                f"QWEN3_GQA_MAX_EXTRA_PEAK_GB)"
+            )
 
 
 def max_child_rss_bytes() -> int:
@@ -270,55 +307,108 @@ def die_with_parent():
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def run_child(cmd, timeout_s, cwd=None, env=None, poll_s=0.5):
-    """Run a command in its own process group; return (stdout lines stamped with our clock, stderr, rc).
+class Child:
+    """A command in its own process group, its stdout lines stamped with this process's clock.
 
-    The whole group is killed when it runs past timeout_s or holds more host memory than
-    max_child_rss_bytes(), so a hung GPU kernel or a forked grandchild goes too. Raises TrialError
-    in both cases.
+    The whole group is killed when it runs past its deadline or holds more host memory than
+    max_child_rss_bytes(), so a hung GPU kernel or a forked grandchild goes too; TrialError says
+    which. With talk=True its stdin is a pipe (see send()).
     """
-    memory_limit = max_child_rss_bytes()
-    with tempfile.TemporaryFile(mode="w+") as stderr_file:
-        proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=stderr_file, text=True, bufsize=1,
-            cwd=cwd, env=env, start_new_session=True, preexec_fn=die_with_parent,
+
+    def __init__(self, cmd, timeout_s, cwd=None, env=None, talk=False, poll_s=0.5):
+        self.timeout_s, self.poll_s = timeout_s, poll_s
+        self.deadline = time.monotonic() + timeout_s
+        self.memory_limit = max_child_rss_bytes()
+        self.stderr_file = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE if talk else subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=self.stderr_file, text=True, bufsize=1, cwd=cwd, env=env, start_new_session=True,
+            preexec_fn=die_with_parent,
         )
-        lines = queue.Queue()
+        self.lines = queue.Queue()
+        self.stamped = []
+        self.ended = False
+        self.polls, self.next_poll = 0, 0.0
+        self.reader = threading.Thread(target=self._read_stdout, daemon=True)
+        self.reader.start()
 
-        def read_stdout():
-            for line in proc.stdout:
-                lines.put((time.monotonic(), line.rstrip("\n")))
-            lines.put(None)
+    def _read_stdout(self):
+        for line in self.proc.stdout:
+            self.lines.put((time.monotonic(), line.rstrip("\n")))
+        self.lines.put(None)
 
-        reader = threading.Thread(target=read_stdout, daemon=True)
-        reader.start()
-        deadline = time.monotonic() + timeout_s
-        stamped, killed_for, polls = [], None, 0
-        while killed_for is None:
+    def read_until(self, done=lambda line: False):
+        """Collect stdout lines until done(line) or the end of stdout; return the new lines."""
+        first_new = len(self.stamped)
+        while not self.ended:
             try:
-                item = lines.get(timeout=max(0.0, min(poll_s, deadline - time.monotonic())))
+                item = self.lines.get(timeout=max(0.0, min(self.poll_s, self.deadline - time.monotonic())))
             except queue.Empty:
                 item = ()
             if item is None:
+                self.ended = True
+            elif item:
+                self.stamped.append(item)
+            self._watch()
+            if item and done(item[1]):
                 break
-            if item:
-                stamped.append(item)
-            polls += 1
-            # The child itself at every poll; its whole group (a scan of /proc) now and then.
-            rss = group_rss_bytes(proc.pid) if polls % 10 == 0 else rss_bytes(proc.pid)
-            if time.monotonic() > deadline:
-                killed_for = f"timed out after {timeout_s:.0f} s"
-            elif rss > memory_limit:
-                killed_for = f"used {rss / (1 << 30):.1f} GiB of host memory, limit {memory_limit / (1 << 30):.1f} GiB"
-        if killed_for:
-            kill_group(proc)
-        rc = proc.wait()
-        reader.join(timeout=5)
-        stderr_file.seek(0)
-        stderr = stderr_file.read()
-    if killed_for:
-        raise TrialError(f"{killed_for} (process killed)\n{tail(stderr)}")
-    return stamped, stderr, rc
+        return self.stamped[first_new:]
+
+    def _watch(self):
+        if time.monotonic() < self.next_poll:
+            return  # lines come every few ms in decode: looking at /proc that often would hold the
+            # GIL against the thread that timestamps them
+        self.polls, self.next_poll = self.polls + 1, time.monotonic() + self.poll_s
+        # The child itself at every poll; its whole group (a scan of /proc) now and then.
+        rss = group_rss_bytes(self.proc.pid) if self.polls % 10 == 0 else rss_bytes(self.proc.pid)
+        if time.monotonic() > self.deadline:
+            self.fail(f"timed out after {self.timeout_s:.0f} s")
+        if rss > self.memory_limit:
+            self.fail(f"used {rss / (1 << 30):.1f} GiB of host memory, limit {self.memory_limit / (1 << 30):.1f} GiB")
+
+    def set_time_limit(self, timeout_s):
+        """From now, this many seconds more (for one step of a longer exchange)."""
+        self.timeout_s, self.deadline = timeout_s, time.monotonic() + timeout_s
+
+    def send(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def pause(self, paused=True):
+        """SIGSTOP / SIGCONT the whole group: a paused child can run nothing beside the other's turn."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGSTOP if paused else signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+    def stderr(self):
+        self.stderr_file.seek(0)
+        return self.stderr_file.read()
+
+    def fail(self, why):
+        self.kill()
+        raise TrialError(f"{why} (process killed)\n{tail(self.stderr())}")
+
+    def kill(self):
+        kill_group(self.proc)
+        self.proc.wait()
+
+    def finish(self):
+        """Wait for the end of stdout and of the process: (stamped lines, stderr, rc)."""
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.read_until()
+        rc = self.proc.wait()
+        self.reader.join(timeout=5)
+        stderr = self.stderr()
+        self.stderr_file.close()
+        return self.stamped, stderr, rc
+
+
+def run_child(cmd, timeout_s, cwd=None, env=None, poll_s=0.5):
+    """Run a command to its end in its own process group (see Child); return (stdout lines stamped
+    with our clock, stderr, rc). Raises TrialError when it is killed."""
+    return Child(cmd, timeout_s, cwd, env, poll_s=poll_s).finish()
 
 
 def kill_group(proc):
@@ -346,12 +436,72 @@ def parse_markers(stamped):
 
 
 def run_trial(python, model_path, configs, side, program=None, repeats=1, timeout_s=600.0,
-              allow_sdpa_decode=False, env=None) -> Trial:
+              rules=TrialRules(), env=None) -> Trial:
     """One fresh process: warm-up, then every benchmark `repeats` times. Validates what it reads."""
     start = time.monotonic()
     cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
-                        repeats, allow_sdpa_decode)
+                        repeats, rules)
     stamped, stderr, rc = run_child(cmd, timeout_s, env=env)
+    return read_trial(side, stamped, stderr, rc, configs, repeats, rules, time.monotonic() - start)
+
+
+def run_lockstep_pair(python, model_path, configs, program, repeats=1, timeout_s=1200.0,
+                      rules=TrialRules(), envs=None, first="baseline") -> tuple:
+    """A baseline and a candidate process side by side, taking turns: one generation each, the order
+    swapped every round (A B, B A, ...). The one waiting is stopped (SIGSTOP on its process group),
+    so it can do nothing during the other's turn. Returns (baseline Trial, candidate Trial)."""
+    start = time.monotonic()
+    sides = (first, "candidate" if first == "baseline" else "baseline")
+    children = {}
+    waiting = lambda line: line.startswith(MARKER + "waiting")
+    try:
+        for side in sides:
+            cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
+                                repeats, rules) + ["--lockstep"]
+            children[side] = Child(cmd, timeout_s, env=(envs or {}).get(side), talk=True)
+        for child in children.values():
+            child.read_until(waiting)
+            child.pause()
+        order, baseline_turn_s = list(sides), 0.0
+        for _ in range(len(configs) * repeats):
+            for side in order:
+                # A turn of the candidate may take 3x the baseline's longest so far, plus a minute.
+                turn_limit = 3 * baseline_turn_s + 60 if side == "candidate" and baseline_turn_s else timeout_s
+                turn_s = take_turn(children[side], waiting, turn_limit)
+                if side == "baseline":
+                    baseline_turn_s = max(baseline_turn_s, turn_s)
+            order.reverse()
+        outputs = {}
+        for side, child in children.items():
+            child.pause(False)
+            child.set_time_limit(60)
+            outputs[side] = child.finish()
+    finally:
+        for child in children.values():
+            if child.proc.poll() is None:
+                child.kill()
+    wall_s = time.monotonic() - start
+    return tuple(read_trial(side, *outputs[side], configs, repeats, rules, wall_s)
+                 for side in ("baseline", "candidate"))
+
+
+def take_turn(child, waiting, turn_limit_s) -> float:
+    """Let a paused child run its next generation; pause it again. Returns the turn's seconds."""
+    start = time.monotonic()
+    child.pause(False)
+    child.set_time_limit(turn_limit_s)
+    if not child.ended:
+        try:
+            child.send("go")
+        except BrokenPipeError:
+            pass  # it ended: read_trial reports why from its exit code and stderr
+        child.read_until(waiting)
+    child.pause()
+    return time.monotonic() - start
+
+
+def read_trial(side, stamped, stderr, rc, configs, repeats, rules, wall_s) -> Trial:
+    """A trial's generations from its stamped stdout, validated: every marker, call count and clock."""
     records = parse_markers(stamped)
     info = next((p for _, k, p in records if k == "ready"), None)
     if rc != 0 or info is None:
@@ -378,33 +528,24 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
     got = [(g.benchmark, g.repeat) for g in generations]
     if got != expected:
         raise TrialError(f"{side} trial reported generations {got}, expected {expected}\n{tail(stderr)}")
+    check_clocks(generations, side)
     layers = int(info["layers"])
     for g in generations:
-        check_calls(g, BENCHMARKS[g.benchmark], layers, side, allow_sdpa_decode)
-    return Trial(side, generations, info, time.monotonic() - start)
+        check_calls(g, BENCHMARKS[g.benchmark], layers, side, rules)
+    return Trial(side, generations, info, wall_s)
 
 
 def timed_generation(payload, token_times) -> Generation:
     tokens = int(payload["generation_tokens"])
-    child_tps = float(payload["generation_tps"])
     if len(token_times) != tokens:
         raise TrialError(f"{payload['benchmark']}: {len(token_times)} token lines for {tokens} tokens")
-    parent_decode_s = float(token_times[-1] - token_times[0])
-    if parent_decode_s <= 0 or child_tps <= 0:
+    if float(token_times[-1] - token_times[0]) <= 0:
         raise TrialError(f"{payload['benchmark']}: no decode time measured")
-    child_decode_s = tokens / child_tps
-    gap = abs(child_decode_s - parent_decode_s) / parent_decode_s
-    if gap > MAX_CLOCK_GAP:
-        raise TrialError(
-            f"{payload['benchmark']}: the child reports {child_decode_s:.3f} s of decode but this process "
-            f"measured {parent_decode_s:.3f} s ({gap:.0%} apart, limit {MAX_CLOCK_GAP:.0%}): clocks tampered with"
-        )
-    intervals = np.diff(token_times)
     return Generation(
         benchmark=payload["benchmark"],
         repeat=int(payload["repeat"]),
-        child_decode_tps=child_tps,
-        intervals_s=intervals.tolist(),
+        child_decode_s=float(payload["decode_s"]),
+        intervals_s=np.diff(token_times).tolist(),
         prompt_tps=float(payload["prompt_tps"]),
         peak_memory_gb=float(payload["peak_memory_gb"]),
         calls=payload["calls"],
@@ -412,7 +553,20 @@ def timed_generation(payload, token_times) -> Generation:
     )
 
 
-def check_calls(g: Generation, config: BenchmarkConfig, layers, side, allow_sdpa_decode):
+def check_clocks(generations, side):
+    """The child's decode time (its clock between the same two lines ours is read at) against
+    ours, summed over the trial: a program that patched the child's clocks shows here."""
+    child_s = sum(g.child_decode_s for g in generations)
+    parent_s = sum(sum(g.intervals_s) for g in generations)
+    gap = abs(child_s - parent_s) / parent_s
+    if abs(child_s - parent_s) > MAX_CLOCK_GAP * parent_s + CLOCK_SLACK_S * len(generations):
+        raise TrialError(
+            f"{side} trial: the child reports {child_s:.3f} s of decode but this process measured "
+            f"{parent_s:.3f} s ({gap:.0%} apart, limit {MAX_CLOCK_GAP:.0%} plus {1000 * CLOCK_SLACK_S:.0f} ms a generation): clocks tampered with"
+        )
+
+
+def check_calls(g: Generation, config: BenchmarkConfig, layers, side, rules=TrialRules()):
     """The hook must have seen exactly the calls mlx-lm makes, and decode must be the program's own."""
     want = expected_attention_calls(config, layers)
     calls = g.calls
@@ -425,10 +579,10 @@ def check_calls(g: Generation, config: BenchmarkConfig, layers, side, allow_sdpa
             f"{want['decode']} and {want['prefill']} ({layers} layers, {config.prompt_tokens} prompt tokens, "
             f"{config.max_tokens} new): the program did not run where it was timed"
         )
-    if side == "candidate" and calls["decode_handed_over"] and not allow_sdpa_decode:
+    if side == "candidate" and calls["decode_handed_over"] and not rules.allow_sdpa_decode:
         raise TrialError(f"{where}: {calls['decode_handed_over']} decode calls reached SDPA")
-    if g.spot_checks != min(SPOT_CHECKS, want["decode"]):
-        raise TrialError(f"{where}: {g.spot_checks} spot checks ran, expected {min(SPOT_CHECKS, want['decode'])}")
+    if g.spot_checks != min(rules.spot_checks, want["decode"]):
+        raise TrialError(f"{where}: {g.spot_checks} spot checks ran, expected {min(rules.spot_checks, want['decode'])}")
 
 
 # ----------------------------------------------------------------------------- paired measurement
@@ -457,9 +611,10 @@ class SpeedupReport:
     candidate_trials: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
     wall_s: float = 0.0
+    trials: list = field(default_factory=list, repr=False)  # [(baseline Trial, candidate Trial)], not saved
 
     def to_dict(self):
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "trials"}
 
     def table(self, ceilings=None) -> str:
         """Markdown; with ceilings ({benchmark: no-op kernel speedup}), each speedup's share of the
@@ -503,33 +658,52 @@ def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, w
         rows.append(BenchmarkSpeedup(name, b, c, c / b, low, high, [float(r) for r in np.exp(log_ratios[:, j])]))
     geomean = float(np.exp(np.mean([np.log(r.speedup) for r in rows])))
     low, high = log_mean_interval(log_ratios.mean(axis=1))
-    return SpeedupReport(rows, geomean, low, high, len(base), repeats,
-                         base.tolist(), cand.tolist(), info, wall_s)
+    return SpeedupReport(rows, geomean, low, high, len(base), repeats, base.tolist(), cand.tolist(), info, wall_s,
+                         list(zip(baseline_trials, candidate_trials)))
 
 
 def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=sys.executable,
-                    timeout_s=None, allow_sdpa_decode=False, warmup_pairs=1, progress=None, env=None) -> SpeedupReport:
+                    timeout_s=None, rules=TrialRules(), warmup_pairs=1, progress=None, envs=None,
+                    design="sequential") -> SpeedupReport:
     """Interleaved A/B trials of the baseline and `program`, after `warmup_pairs` discarded pairs.
 
-    Pairs alternate their order (A B, B A, ...) so neither side always runs first. The first
-    baseline trial's duration sets the time limit of the others (3x plus 20 s) unless timeout_s is
-    given. Raises TrialError at the first failed trial.
+    design "sequential": each pair is two processes, one after the other, the order alternating
+    from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes taking turns,
+    one generation each (run_lockstep_pair). The first baseline trial's duration sets the time
+    limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
+    "candidate": environment} for the children (default: this process's). Raises TrialError at the
+    first failed trial.
     """
     configs = select_benchmarks(benchmarks)
     progress = progress or (lambda message: None)
     start = time.monotonic()
     limit = timeout_s or 1800.0
-    baseline_trials, candidate_trials, info = [], [], {}
+    baseline_trials, candidate_trials, first_baseline = [], [], None
     for i in range(warmup_pairs + pairs):
-        for side in ("baseline", "candidate") if i % 2 == 0 else ("candidate", "baseline"):
-            t = run_trial(python, model_path, configs, side, program, repeats, limit, allow_sdpa_decode, env)
-            if side == "baseline" and not info:
-                info, limit = t.info, timeout_s or (3.0 * t.wall_s + 20.0)
-            warm = " (warm-up, discarded)" if i < warmup_pairs else ""
-            progress(f"{side} trial{warm}: " + ", ".join(f"{c.name} {t.decode_tps(c.name):.1f} tok/s" for c in configs))
-            if i >= warmup_pairs:
-                (baseline_trials if side == "baseline" else candidate_trials).append(t)
-    return summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, time.monotonic() - start)
+        first = "baseline" if i % 2 == 0 else "candidate"
+        if design == "lockstep":
+            pair = run_lockstep_pair(python, model_path, configs, program, repeats, limit, rules,
+                                     envs, first)
+        else:
+            pair = {}
+            for side in (first, "candidate" if first == "baseline" else "baseline"):
+                pair[side] = run_trial(python, model_path, configs, side, program, repeats, limit,
+                                       rules, (envs or {}).get(side))
+                if first_baseline is None and side == "baseline":  # the candidate's limit comes from it
+                    first_baseline, limit = pair[side], timeout_s or (3.0 * pair[side].wall_s + 20.0)
+            pair = (pair["baseline"], pair["candidate"])
+        baseline, candidate = pair
+        if first_baseline is None:
+            first_baseline, limit = baseline, timeout_s or (3.0 * baseline.wall_s + 20.0)
+        check_peak_memory(candidate, first_baseline)
+        warm = " (warm-up, discarded)" if i < warmup_pairs else ""
+        for t in pair:
+            progress(f"{t.side} trial{warm}: " + ", ".join(f"{c.name} {t.decode_tps(c.name):.1f} tok/s" for c in configs))
+        if i >= warmup_pairs:
+            baseline_trials.append(baseline)
+            candidate_trials.append(candidate)
+    return summarize_pairs(configs, baseline_trials, candidate_trials, repeats, first_baseline.info,
+                           time.monotonic() - start)
 
 
 def measure_baseline(model_path, benchmarks, trials=1, repeats=1, python=sys.executable, progress=None):
@@ -563,6 +737,8 @@ def main():
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="generations of each benchmark per trial")
     parser.add_argument("--warmup-pairs", type=int, default=1, help="discarded pairs before the timed ones")
+    parser.add_argument("--design", choices=DESIGNS, default="sequential",
+                        help="a pair is two processes one after the other, or two taking turns (see measure_speedup)")
     parser.add_argument("--allow-sdpa-decode", action="store_true",
                         help="A/A noise measurement only: let the program call SDPA in decode")
     parser.add_argument("--output", default="benchmark_results", help="prefix of the .json and .csv files")
@@ -573,8 +749,8 @@ def main():
     log = lambda m: print(m, flush=True)
     if args.program:
         report = measure_speedup(model.path, args.subset, args.program, args.pairs, args.repeats,
-                                 allow_sdpa_decode=args.allow_sdpa_decode, warmup_pairs=args.warmup_pairs,
-                                 progress=log)
+                                 rules=AA_RULES if args.allow_sdpa_decode else TrialRules(), warmup_pairs=args.warmup_pairs,
+                                 progress=log, design=args.design)
         print(report.table())
         result = {"model": model.to_dict(), "program": args.program, **report.to_dict()}
         rows = [{k: v for k, v in asdict(b).items() if k != "pair_ratios"} for b in report.benchmarks]

@@ -5,9 +5,12 @@
 #   stage tune         sweep best_program_cuda.py's constants, pick them (picked_program_cuda.py),
 #                      kernel microbenchmarks of the picked and the initial program (all lengths),
 #                      and the correctness gates of every CUDA program
-#   stage evaluate P   the evaluator on program P, quick subset, twice in one process (the first
-#                      also measures the ceiling and discards a warm-up pair)
-#   stage aa N         A/A: the baseline through the candidate path, N pairs, quick subset
+#   stage evaluate P   the evaluator on program P, quick subset, once (a first evaluation also measures
+#                      the ceilings and discards a warm-up pair: the log's timestamps tell them apart)
+#   stage tests        pytest -m gpu, in four groups run side by side, one per GPU where the machine
+#                      has several (each with its own cache: the groups' timings are checks, not results)
+#   stage aa N D       A/A: the baseline through the candidate path, N pairs of design D (lockstep or
+#                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py)
 #   stage full P N     program P against the baseline on the full subset, N pairs
 set -uo pipefail
 export PYTHONUNBUFFERED=1
@@ -52,26 +55,28 @@ PY
   evaluate)
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"
     name=$(basename "$program" .py)
-    $PY - "$program" "$OUT/evaluate_$name.json" <<'PY' 2>&1 | tee "$OUT/evaluate_$name.log"
-import json, sys, time
-from evaluator import Qwen3GQAEvaluator
-evaluator = Qwen3GQAEvaluator(model="synthetic", benchmarks="quick", verbose=True)
-results = []
-for attempt in range(2):
-    start = time.monotonic()
-    r = evaluator.evaluate(sys.argv[1])
-    r["wall_s"] = time.monotonic() - start
-    results.append(r)
-    print(f"evaluation {attempt + 1}: {r['wall_s']:.0f} s: {r['summary']}")
-    for name in ("kernel_table", "timing_table"):
-        print(r["artifacts"].get(name, ""))
-json.dump(results, open(sys.argv[2], "w"), indent=2, default=str)
-PY
+    timeout "${EVAL_TIMEOUT_S:-580}" $PY evaluator.py "$program" --model synthetic --benchmarks quick \
+        --json "$OUT/evaluate_$name.json" 2>&1 | tee "$OUT/evaluate_$name.log" | tail -n 30
     cp "$QWEN3_GQA_CACHE/ceilings.json" "$OUT/" 2>/dev/null
     ;;
+  tests)
+    groups=("best_program_passes or ceiling_kernel" "correct_and_memory_safe or out_of_bounds"
+            "never_finishes or unwritten" "scripted_evolution")
+    gpus=$(nvidia-smi -L | wc -l)
+    for i in "${!groups[@]}"; do
+      cache="$QWEN3_GQA_CACHE-tests-$i"
+      rm -rf "$cache" && cp -r "$QWEN3_GQA_CACHE" "$cache"
+      QWEN3_GQA_CACHE="$cache" CUDA_VISIBLE_DEVICES=$((i % gpus)) timeout "${TESTS_TIMEOUT_S:-560}" \
+          $PY -m pytest -m gpu tests/test_gpu.py -s -rA \
+          --durations=0 -k "${groups[$i]}" >"$OUT/pytest_gpu_$i.log" 2>&1 &
+    done
+    wait
+    tail -n 25 "$OUT"/pytest_gpu_*.log
+    ;;
   aa)
-    $PY qwen3_benchmark_suite.py --subset quick --model synthetic --program benchmarks/sdpa_program.py \
-        --allow-sdpa-decode --pairs "${1:-6}" --warmup-pairs 0 --output "$OUT/aa" 2>&1 | tee "$OUT/aa.log" | tail -n 12
+    design="${2:-lockstep}"
+    timeout "${AA_TIMEOUT_S:-560}" $PY benchmarks/aa_trial_design.py --model synthetic --subset quick --pairs "${1:-6}" \
+        --design "$design" --json "$OUT/aa_$design.json" 2>&1 | tee "$OUT/aa_$design.log" | tail -n 20
     ;;
   full)
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"

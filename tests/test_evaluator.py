@@ -33,12 +33,20 @@ REJECTED = {
     "wrong_after_many_calls": ("measure_decode", "SpotCheckFailed"),
     "exits_during_call": ("check_compiles", "ended (exit code 0) without a result"),
     "kills_itself": ("check_compiles", "ended (exit code -9) without a result"),
+    "forgets_gqa_heads": ("check_compiles", "[broadcast_shapes] Shapes (1,16) and (1,8) cannot be broadcast"),
+}
+# The class check_compiles gives its failures, for the run report (compile_errors.FAILURE_CLASSES).
+COMPILE_FAILURE_CLASSES = {
+    "wrong_shape": "signature", "wrong_dtype": "signature", "forgets_gqa_heads": "signature",
+    "sdpa_decode_direct": "sdpa_guard", "sdpa_decode_mlx_lm_helper": "sdpa_guard", "sdpa_decode_getattr": "sdpa_guard",
+    "raises": "python", "exits_at_import": "python",
+    "exits_during_call": "crashed", "kills_itself": "crashed",
 }
 
 
 def test_gates_run_in_the_documented_order():
     assert [g.__name__ for g in GATES] == ["check_source", "check_compiles", "check_correctness",
-                                           "check_kernel_speed", "measure_decode"]
+                                           "check_memory_safety", "check_kernel_speed", "measure_decode"]
 
 
 @pytest.mark.parametrize("name", sorted(REJECTED))
@@ -50,6 +58,9 @@ def test_bad_program_scores_zero_with_its_reason(tiny_evaluator, name):
     assert result["error"].startswith(gate + ":"), result["error"]
     assert words in result["error"], result["error"]
     assert result["summary"].startswith("combined_score 0: failed " + gate)
+    if gate == "check_compiles":
+        assert result["artifacts"]["compile_failure_class"] == COMPILE_FAILURE_CLASSES[name]
+        assert result["error"].startswith(f"check_compiles: compile failure ({COMPILE_FAILURE_CLASSES[name]}): ")
 
 
 def test_program_over_the_memory_limit_is_killed(tiny_evaluator, monkeypatch):
@@ -57,6 +68,14 @@ def test_program_over_the_memory_limit_is_killed(tiny_evaluator, monkeypatch):
     result = tiny_evaluator.evaluate(PROGRAMS / "hogs_memory.py")
     assert result["combined_score"] == 0.0
     assert result["error"].startswith("check_compiles:") and "GiB of host memory, limit 2.0 GiB" in result["error"]
+    assert result["artifacts"]["compile_failure_class"] == "crashed"
+
+
+def test_program_over_the_mlx_peak_memory_limit_is_rejected(tiny_evaluator, monkeypatch):
+    monkeypatch.setenv("QWEN3_GQA_MAX_EXTRA_PEAK_GB", "0.5")
+    result = tiny_evaluator.evaluate(PROGRAMS / "hogs_mlx_memory.py")
+    assert result["combined_score"] == 0.0
+    assert result["error"].startswith("measure_decode:") and "GB more than the baseline's" in result["error"], result["error"]
 
 
 def test_program_writing_beside_the_evaluator_is_caught(tiny_evaluator):
@@ -75,6 +94,55 @@ def test_hanging_program_is_killed_within_90_seconds(tiny_evaluator):
     assert time.monotonic() - start < 90
     assert result["combined_score"] == 0.0
     assert result["error"].startswith("check_compiles:") and "timed out" in result["error"]
+    assert result["artifacts"]["compile_failure_class"] == "timeout"
+
+
+def test_a_compile_failure_comes_back_trimmed_to_the_error_and_the_program_line(tiny_evaluator):
+    result = tiny_evaluator.evaluate(PROGRAMS / "forgets_gqa_heads.py")
+    error = result["artifacts"]["compile_error"]
+    assert error.splitlines() == [
+        "first call, decode_L300: ValueError: [broadcast_shapes] Shapes (1,16) and (1,8) cannot be broadcast.",
+        "  at line 7 in qwen3_custom_gqa_attention: scores = (queries.astype(mx.float32) * scale) @ "
+        "keys.astype(mx.float32).swapaxes(-1, -2)",
+    ]
+    assert "compile_stderr" not in result["artifacts"]  # the raw traceback is not the LLM's to read
+
+
+def test_a_cuda_compile_error_is_classified_and_shown_at_its_program_line(tmp_path):
+    """check_compiles on a GPU, with the GPU's part played here: the compile child's report and
+    traceback are written as it writes them, around NVRTC's real log for a broken program; the
+    kernels' sources are recorded by running the program in a child, as on the GPU."""
+    import json
+    import sys
+
+    import kernel_compile_check as kcc
+
+    if kcc.find_nvrtc() is None:
+        pytest.skip("NVRTC is not installed (requirements-test.txt)")
+    source = (ROOT / "initial_program_cuda.py").read_text()
+    program = tmp_path / "bf16_times_float_cuda.py"  # the classic: bf16 * float is ambiguous in CUDA
+    program.write_text(source.replace("static_cast<float>(q[d * queries_strides[3]]) * scale[0]",
+                                      "q[d * queries_strides[3]] * scale[0]"))
+    log = next(r.log for r in map(kcc.compile_cuda, kcc.capture_launches(program)) if not r.ok)
+    out = tmp_path / "compile"
+    out.mkdir()
+    mlx_error = f"RuntimeError: Failed to compile kernel: {log}."
+    (out / "error.json").write_text(json.dumps({"step": "first call, decode_L300", "error": mlx_error.splitlines()[0]}))
+    stderr = 'Traceback (most recent call last):\n  File "correctness_check.py", line 380, in run_compile\n    mx.eval(out)\n' + mlx_error
+    setup = evaluator.Setup(program=program, python=sys.executable, device={"backend": "cuda", "device": "gpu"},
+                            model_spec="synthetic-tiny", benchmarks=[], pairs=1, repeats=1, seed=0, workdir=tmp_path)
+    result = evaluator.classified_compile_failure(setup, out, 1, stderr)
+    lines = program.read_text().splitlines()
+    line = lines.index("    q_shared[d] = q[d * queries_strides[3]] * scale[0];") + 1
+    source_line = line - lines.index('SOURCE = """')  # SOURCE's first line is the rest of that line
+    assert result.artifacts["compile_failure_class"] == "bf16_conversion"
+    assert result.detail.startswith(f"compile failure (bf16_conversion): first call, decode_L300: error at program line {line} ")
+    assert result.artifacts["compile_error"].splitlines()[1:] == [
+        f"error at program line {line} (line {source_line} of kernel qwen3_gqa_attention's source): more than one operator \"*\" "
+        "matches these operands:",
+        "    operand types are: const __nv_bfloat16 * const float",
+        "  > q_shared[d] = q[d * queries_strides[3]] * scale[0];",
+    ]
 
 
 def test_correct_program_scores_its_measured_speedup(tiny_evaluator):
@@ -89,14 +157,19 @@ def test_correct_program_scores_its_measured_speedup(tiny_evaluator):
     assert metrics["correctness_worst_error_ratio"] < 1.0
     assert result["model"]["name"] == "synthetic-tiny" and result["model"]["synthetic"]
     assert "timing_table" in result["artifacts"] and "correctness_table" in result["artifacts"]
+    assert "ceiling not measured" not in result["summary"] and metrics["ceiling_micro_generation"] > 0
     for key in evaluator.FEATURE_KEYS:
         assert math.isfinite(metrics[key]) and metrics[key] > 0
 
 
-def test_two_evaluations_of_one_program_agree_within_ten_percent(tiny_evaluator):
-    scores = [tiny_evaluator.evaluate(ROOT / "initial_program_mlx.py")["combined_score"] for _ in range(2)]
-    assert min(scores) > 0
-    assert max(scores) / min(scores) < 1.10, scores
+def test_two_evaluations_of_one_program_agree_within_their_confidence_intervals(tiny_evaluator):
+    # On a 2-core CI machine scores of one program were seen 13 % and 40 % apart: the evaluator's own
+    # 95 % intervals, not a fixed margin, say what agreement means.
+    metrics = [tiny_evaluator.evaluate(ROOT / "initial_program_mlx.py")["metrics"] for _ in range(2)]
+    assert min(m["geomean_speedup"] for m in metrics) > 0
+    lows, highs = [m["speedup_ci_low"] for m in metrics], [m["speedup_ci_high"] for m in metrics]
+    assert max(lows) <= min(highs), metrics
+    assert all(m["speedup_ci_low"] <= m["geomean_speedup"] <= m["speedup_ci_high"] for m in metrics)
 
 
 def test_slow_but_correct_program_is_accepted_with_a_lower_score(tiny_evaluator):

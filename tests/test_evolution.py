@@ -45,6 +45,15 @@ def test_two_iterations_write_a_best_program_and_its_info(tmp_path):
     programs = [json.loads(p.read_text()) for p in (run_dir / "checkpoints" / "checkpoint_2" / "programs").glob("*.json")]
     scores = sorted(p["metrics"].get("combined_score", 0.0) for p in programs)
     assert len(programs) == 3 and scores[0] == 0.0 and scores[-1] > 0  # the wrong diff scored 0
+    # The runner ends with evolution_report.py, which counts failures from the evaluator's own log.
+    report = (run_dir / "report" / "report.md").read_text()
+    assert "From evaluations.jsonl: 3 evaluations." in report
+    assert "| check_compiles | compile | 1 |" in report  # the wrong diff: a str mask fails its first call
+    assert f"Best combined_score: **{info['metrics']['combined_score']:.4f}**" in report
+    assert "| **all** | " in report  # the scripted server reports token usage
+    for png in ("scores.png", "failures.png", "speedups.png"):
+        data = (run_dir / "report" / png).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000, png
 
 
 # Applies to any version of the plain-MLX program, so every iteration yields a candidate.

@@ -3,10 +3,11 @@
 import json
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import PROGRAMS, ROOT
 
 import qwen3_benchmark_suite as suite
 
@@ -69,7 +70,7 @@ def generation_lines(payload, token_times):
 
 def test_markers_are_parsed_and_clocks_cross_checked():
     payload = {"benchmark": "micro_generation", "repeat": 0}
-    result = dict(payload, generation_tokens=10, generation_tps=100.0, prompt_tps=1.0, peak_memory_gb=0.1,
+    result = dict(payload, generation_tokens=10, decode_s=0.14, prompt_tps=1.0, peak_memory_gb=0.1,
                   spot_checks=3, calls={"decode_own": 22, "decode_handed_over": 0, "prefill_own": 2,
                                         "prefill_handed_over": 0})
     times = 0.5 + 0.01 * np.arange(10)
@@ -77,24 +78,25 @@ def test_markers_are_parsed_and_clocks_cross_checked():
     records = suite.parse_markers(stamped([(0.0, "Prompt: 32 tokens")] + generation_lines(payload, times)
                                           + [(0.7, "@@result " + json.dumps(result))]))
     assert [k for _, k, _ in records] == ["first_token"] + ["t"] * 8 + ["last_token", "result"]
-    g = suite.timed_generation(dict(result, generation_tps=10 / 0.14), times)
+    g = suite.timed_generation(result, times)
     assert 1 / np.median(g.intervals_s) == pytest.approx(100.0)  # the stall does not count
-    suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=2, side="candidate", allow_sdpa_decode=False)
+    suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=2, side="candidate")
+    suite.check_clocks([g], "candidate")
     with pytest.raises(suite.TrialError, match="clocks tampered"):
-        suite.timed_generation(dict(result, generation_tps=10 / 0.07), times)
+        suite.check_clocks([suite.timed_generation(dict(result, decode_s=0.07), times)], "candidate")
     with pytest.raises(suite.TrialError, match="token lines for 10 tokens"):
         suite.timed_generation(result, times[:5])
     with pytest.raises(suite.TrialError, match="did not run where it was timed"):
-        suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=3, side="candidate", allow_sdpa_decode=False)
+        suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=3, side="candidate")
     g.spot_checks = 0
     with pytest.raises(suite.TrialError, match="spot checks ran"):
-        suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=2, side="candidate", allow_sdpa_decode=False)
+        suite.check_calls(g, suite.BENCHMARKS["micro_generation"], layers=2, side="candidate")
     with pytest.raises(suite.TrialError, match="unreadable marker"):
         suite.parse_markers(stamped([(0.0, "@@result {not json")]))
 
 
 def generation(benchmark, tps, repeat=0):
-    return suite.Generation(benchmark=benchmark, repeat=repeat, child_decode_tps=tps,
+    return suite.Generation(benchmark=benchmark, repeat=repeat, child_decode_s=5.0 / tps,
                             intervals_s=[1.0 / tps] * 5, prompt_tps=1.0,
                             peak_memory_gb=0.1, calls={}, spot_checks=3)
 
@@ -127,11 +129,36 @@ def test_child_timeout_kills_the_process_group():
         suite.run_child([sys.executable, "-c", "import time; print('x', flush=True); time.sleep(60)"], 1)
 
 
-def test_command_line_writes_json_and_csv(tmp_path, tiny_model):
+def test_a_paused_child_runs_nothing():
+    child = suite.Child([sys.executable, "-u", "-c", "import time\nwhile True: print(time.monotonic()); time.sleep(0.01)"], 30)
+    try:
+        child.read_until(lambda line: len(child.stamped) >= 5)
+        child.pause()
+        paused_at = time.monotonic()
+        time.sleep(0.5)
+        child.pause(False)
+        child.read_until(lambda line: float(line) > paused_at + 0.5)
+    finally:
+        child.kill()
+    printed = [float(line) for _, line in child.stamped]
+    assert not any(paused_at + 0.05 < t < paused_at + 0.45 for t in printed), printed
+
+
+def test_a_lockstep_candidate_that_hangs_is_killed_at_its_time_limit(tiny_model):
+    configs = suite.select_benchmarks("micro_generation")
+    start = time.monotonic()
+    with pytest.raises(suite.TrialError, match="timed out after 20 s"):
+        suite.run_lockstep_pair(sys.executable, tiny_model.path, configs, PROGRAMS / "hangs.py", timeout_s=20)
+    assert time.monotonic() - start < 40
+
+
+@pytest.mark.parametrize("design", suite.DESIGNS)
+def test_command_line_writes_json_and_csv(tmp_path, tiny_model, design):
     prefix = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, str(ROOT / "qwen3_benchmark_suite.py"), "--subset", "micro_generation", "--model", "synthetic-tiny",
-         "--program", str(ROOT / "initial_program_mlx.py"), "--pairs", "2", "--repeats", "2", "--output", str(prefix)],
+         "--program", str(ROOT / "initial_program_mlx.py"), "--pairs", "2", "--repeats", "2", "--design", design,
+         "--output", str(prefix)],
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr

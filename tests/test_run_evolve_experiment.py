@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -22,7 +23,8 @@ def test_help_needs_nothing():
     assert done.returncode == 0
     for flag in ("--run-name", "--output-base", "--config", "--python", "--iterations", "--target-score", "--log-level",
                  "--checkpoint", "--resume", "--api-base", "--primary-model", "--secondary-model", "--foreground",
-                 "--dry-run", "--backend"):
+                 "--dry-run", "--backend", "--llm-server", "--llm-model", "--llm-server-args", "--llm-max-tokens",
+                 "--llm-timeout"):
         assert flag in done.stdout
 
 
@@ -78,3 +80,45 @@ def test_resume_without_a_run_says_so(tmp_path):
 def test_unknown_flag_is_an_error():
     done = run("--no-such-flag")
     assert done.returncode == 2 and "unknown argument" in done.stderr
+
+
+def test_a_bad_llm_server_value_says_what_to_pass(tmp_path):
+    done = run("--backend", "mlx", "--output-base", str(tmp_path), "--dry-run", "--llm-server", "http://127.0.0.1:8080/v1")
+    assert done.returncode == 2
+    assert "--llm-server must be local" in done.stderr and "config" in done.stderr and "--api-base" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_local_llm_server_needs_a_model(tmp_path):
+    done = run("--backend", "mlx", "--output-base", str(tmp_path), "--dry-run", "--llm-server", "local")
+    assert done.returncode == 2 and "--llm-server local needs --llm-model" in done.stderr
+    done = run("--backend", "mlx", "--output-base", str(tmp_path), "--dry-run", "--llm-server", "local",
+               "--llm-model", "no such model")
+    assert done.returncode == 2 and "neither a directory nor a Hugging Face id" in done.stderr
+
+
+def test_llm_flags_that_contradict_each_other_or_are_not_numbers_are_errors(tmp_path):
+    base = ("--backend", "mlx", "--output-base", str(tmp_path), "--dry-run")
+    done = run(*base, "--llm-server", "local", "--llm-model", "a/b", "--api-base", "http://127.0.0.1:9/v1")
+    assert done.returncode == 2 and "drop --api-base" in done.stderr
+    done = run(*base, "--llm-model", "a/b")
+    assert done.returncode == 2 and "for --llm-server local" in done.stderr
+    done = run(*base, "--llm-max-tokens", "lots")
+    assert done.returncode == 2 and "--llm-max-tokens must be a positive whole number" in done.stderr
+
+
+def test_dry_run_prints_the_local_server_command_without_starting_it(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    done = run("--backend", "mlx", "--output-base", str(tmp_path), "--run-name", "r1", "--dry-run",
+               "--llm-server", "local", "--llm-model", str(model), "--llm-server-args", "--temp 0.6")
+    assert done.returncode == 0, done.stderr
+    assert "would stop" not in done.stdout  # a local endpoint needs no key
+    server = next(line for line in done.stdout.splitlines() if "would start the LLM server" in line)
+    port = re.search(r"--port (\d+)", server).group(1)
+    assert f"-m mlx_lm server --model {model} --host 127.0.0.1 --port {port} --temp 0.6" in server
+    assert f"{tmp_path}/r1/llm_server.log" in server
+    assert f"LLM endpoint: http://127.0.0.1:{port}/v1" in done.stdout
+    assert not (tmp_path / "r1").exists()
+    listing = subprocess.run(["ps", "-ww", "-eo", "args="], capture_output=True, text=True).stdout
+    assert f"--port {port}" not in listing

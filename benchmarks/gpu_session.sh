@@ -7,8 +7,10 @@
 #                      and the correctness gates of every CUDA program
 #   stage evaluate P   the evaluator on program P, quick subset, once (a first evaluation also measures
 #                      the ceilings and discards a warm-up pair: the log's timestamps tell them apart)
-#   stage tests        pytest -m gpu, in four groups run side by side, one per GPU where the machine
-#                      has several (each with its own cache: the groups' timings are checks, not results)
+#   stage tests        pytest -m gpu but the evolution, in three groups run side by side, one per GPU
+#                      where the machine has several (each with its own cache: their timings are checks)
+#   stage evolution    the scripted evolution of tests/test_gpu.py, alone (it did not finish in 520 s
+#                      beside the other groups on one H100)
 #   stage aa N D       A/A: the baseline through the candidate path, N pairs of design D (lockstep or
 #                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py)
 #   stage full P N     program P against the baseline on the full subset, N pairs
@@ -61,7 +63,7 @@ PY
     ;;
   tests)
     groups=("best_program_passes or ceiling_kernel" "correct_and_memory_safe or out_of_bounds"
-            "never_finishes or unwritten" "scripted_evolution")
+            "never_finishes or unwritten")
     gpus=$(nvidia-smi -L | wc -l)
     for i in "${!groups[@]}"; do
       cache="$QWEN3_GQA_CACHE-tests-$i"
@@ -72,6 +74,10 @@ PY
     done
     wait
     tail -n 25 "$OUT"/pytest_gpu_*.log
+    ;;
+  evolution)
+    timeout "${TESTS_TIMEOUT_S:-560}" $PY -m pytest -m gpu tests/test_gpu.py -s -rA --durations=0 \
+        -k scripted_evolution 2>&1 | tee "$OUT/pytest_gpu_evolution.log" | tail -n 25
     ;;
   aa)
     design="${2:-lockstep}"

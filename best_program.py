@@ -8,8 +8,10 @@ It is the CUDA program's split path at every length (Metal has no thread block c
 CUDA program's one-launch path has no counterpart): the keys of each KV head are split over
 threadgroups; each threadgroup scores both query heads of the GQA pair against every K row it
 loads, keeping a running softmax per half-simdgroup (16 lanes x 8 dims of one key row at a time,
-UNROLL rows per step); the half-simdgroups, then the simdgroups, merge their states; a second,
-small kernel merges the splits. Prefill hands over to mx.fast.scaled_dot_product_attention.
+UNROLL rows per step, the next step's 2 x UNROLL 16-byte loads issued before this step's
+arithmetic, as in the CUDA program); the half-simdgroups, then the simdgroups, merge their states;
+a second, small kernel merges the splits. Prefill hands over to mx.fast.scaled_dot_product_attention.
+SIMDGROUPS and UNROLL are the CUDA program's WARPS and UNROLL, picked on an H100, not on an Apple GPU.
 
 Part by part (CUDA name -> Metal name):
 
@@ -18,6 +20,8 @@ Part by part (CUDA name -> Metal name):
 | sum over a half-warp / half-simdgroup | `half_warp_sum`, `__shfl_xor_sync` | `half_simd_sum`, `simd_shuffle_xor` |
 | 8 bf16 of a row, one 16-byte load | `load_8` (`uint4`) | `load_8` (`uint4`) |
 | bf16 bits to float | `unpack_8`, `__uint_as_float` | `unpack_8`, `as_type<float>` |
+| K and V rows of one step (past `end`: row `begin`) | `load_rows` (arrays `uint4[UNROLL]`) | `load_rows` (`thread uint4*`) |
+| next step's loads before this step's arithmetic | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` |
 | softmax state of a block | `struct State` in `__shared__` | `struct State` in `threadgroup` |
 | the inner loop and in-block merges | `attend_slice` (its own `__shared__` arrays) | `attend_slice` (threadgroup arrays passed in: Metal declares them in the kernel) |
 | split kernel | `SPLIT_SOURCE` | `SPLIT_SOURCE` |
@@ -33,7 +37,7 @@ Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None
 import mlx.core as mx
 
 # EVOLVE-BLOCK-START
-SIMDGROUPS = 16  # simdgroups per threadgroup (CUDA: WARPS)
+SIMDGROUPS = 8  # simdgroups per threadgroup (CUDA: WARPS, same value; not tuned on Apple GPUs)
 UNROLL = 4  # key rows per half-simdgroup per step
 GPU_CORES = 40  # splits are sized to give about one threadgroup per GPU core
 HEADS_PER_GROUP = 2  # query heads sharing each K/V row (Qwen3's GQA group)
@@ -71,6 +75,20 @@ inline void unpack_8(uint4 raw, thread float* out) {
   for (int j = 0; j < 4; ++j) {
     out[2 * j] = as_type<float>(words[j] << 16);
     out[2 * j + 1] = as_type<float>(words[j] & 0xffff0000u);
+  }
+}
+
+// The K and V rows first_row, first_row + HALF_SIMDGROUPS, ... (UNROLL of them) of this
+// half-simdgroup's lanes; rows at or past `end` load row `begin` instead, so loads stay
+// unconditional and in bounds.
+inline void load_rows(const device bfloat16_t* k_base, const device bfloat16_t* v_base,
+                      const constant int64_t* k_strides, const constant int64_t* v_strides, bool vector_load,
+                      int first_row, int begin, int end, thread uint4* k_raw, thread uint4* v_raw) {
+  for (int u = 0; u < UNROLL; ++u) {
+    const int row = first_row + u * HALF_SIMDGROUPS;
+    const int safe_row = row < end ? row : begin;
+    k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
+    v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
   }
 }
 
@@ -119,16 +137,22 @@ inline void attend_slice(const device bfloat16_t* queries, const constant int* q
     for (int j = 0; j < 8; ++j) acc[h][j] = 0.0f;
   }
 
+  // The loads of the next step are issued before this step's arithmetic (software pipelining),
+  // so that a lane keeps 2 x UNROLL 16-byte loads in flight while it computes.
+  uint4 k_next[UNROLL], v_next[UNROLL];
+  if (begin < end)  // an empty slice (more threadgroups than keys) must not load row `begin`
+    load_rows(k_base, v_base, k_strides, v_strides, vector_load, begin + half_group, begin, end, k_next, v_next);
   for (int step = begin; step < end; step += ROWS_PER_STEP) {  // uniform across the threadgroup
     uint4 k_raw[UNROLL], v_raw[UNROLL];
     bool valid[UNROLL];
     for (int u = 0; u < UNROLL; ++u) {
-      const int row = step + u * HALF_SIMDGROUPS + half_group;
-      valid[u] = row < end;
-      const int safe_row = valid[u] ? row : begin;  // loads stay unconditional and in bounds
-      k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
-      v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
+      k_raw[u] = k_next[u];
+      v_raw[u] = v_next[u];
+      valid[u] = step + u * HALF_SIMDGROUPS + half_group < end;
     }
+    if (step + ROWS_PER_STEP < end)
+      load_rows(k_base, v_base, k_strides, v_strides, vector_load, step + ROWS_PER_STEP + half_group, begin, end,
+                k_next, v_next);
     for (int h = 0; h < HEADS; ++h) {
       float score[UNROLL];
       float step_max = NO_SCORE;

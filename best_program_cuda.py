@@ -1,14 +1,15 @@
 """Qwen3 GQA decode attention for MLX's CUDA back-end: split-K, one launch where one suffices.
 
-Written by hand from initial_program_cuda.py and tuned on an H200 (EVOLUTION_ANALYSIS.md has the
-measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
+Written by hand from initial_program_cuda.py; WARPS, UNROLL and SPLIT_FROM picked from a sweep on an
+H100 (EVOLUTION_ANALYSIS.md has the measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
 mx.fast.scaled_dot_product_attention (cuDNN flash attention, which decode tok/s does not wait on).
 
 Both decode paths share one inner loop, `attend_slice`: a block takes a slice of the keys of one
 KV head and scores both query heads of the GQA pair against every K row it loads, so each K/V
 row is read once. Each half-warp takes one key row at a time (16 lanes x 8 dims: one 16-byte load
-per lane), UNROLL rows per step so that 2 x UNROLL independent 16-byte loads per lane are in
-flight, and keeps a running (online) softmax; the half-warps, then the warps, merge their states.
+per lane), UNROLL rows per step, and issues the next step's 2 x UNROLL 16-byte loads before this
+step's arithmetic; it keeps a running (online) softmax; the half-warps, then the warps, merge
+their states.
 
 - Lk < SPLIT_FROM: one launch. The CLUSTER blocks of a KV head form a thread block cluster
   (sm_90) and push their states into the first block's shared memory (distributed shared
@@ -27,7 +28,7 @@ Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None
 import mlx.core as mx
 
 # EVOLVE-BLOCK-START
-WARPS = 16  # warps per block
+WARPS = 8  # warps per block
 UNROLL = 4  # key rows per half-warp per step
 CLUSTER = 8  # blocks per KV head on the one-launch path (8 is the portable maximum)
 SPLIT_FROM = 32768  # from this many keys on, split over ~one block per SM and merge in a second launch
@@ -69,6 +70,21 @@ __device__ inline void unpack_8(uint4 raw, float out[8]) {
   for (int j = 0; j < 4; ++j) {
     out[2 * j] = __uint_as_float(words[j] << 16);
     out[2 * j + 1] = __uint_as_float(words[j] & 0xffff0000u);
+  }
+}
+
+// The K and V rows first_row, first_row + HALF_WARPS, ... (UNROLL of them) of this half-warp's
+// lanes; rows at or past `end` load row `begin` instead, so loads stay unconditional and in bounds.
+template <typename Strides>
+__device__ inline void load_rows(const __nv_bfloat16* k_base, const __nv_bfloat16* v_base, const Strides& k_strides,
+                                 const Strides& v_strides, bool vector_load, int first_row, int begin, int end,
+                                 uint4 k_raw[UNROLL], uint4 v_raw[UNROLL]) {
+#pragma unroll
+  for (int u = 0; u < UNROLL; ++u) {
+    const int row = first_row + u * HALF_WARPS;
+    const int safe_row = row < end ? row : begin;
+    k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
+    v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
   }
 }
 
@@ -114,17 +130,23 @@ __device__ void attend_slice(const __nv_bfloat16* queries, const Shape& q_shape,
     for (int j = 0; j < 8; ++j) acc[h][j] = 0.0f;
   }
 
+  // The loads of the next step are issued before this step's arithmetic (software pipelining),
+  // so that a lane keeps 2 x UNROLL 16-byte loads in flight while it computes.
+  uint4 k_next[UNROLL], v_next[UNROLL];
+  if (begin < end)  // an empty slice (more blocks than keys) must not load row `begin`
+    load_rows(k_base, v_base, k_strides, v_strides, vector_load, begin + half, begin, end, k_next, v_next);
   for (int step = begin; step < end; step += ROWS_PER_STEP) {  // uniform across the block
     uint4 k_raw[UNROLL], v_raw[UNROLL];
     bool valid[UNROLL];
 #pragma unroll
     for (int u = 0; u < UNROLL; ++u) {
-      const int row = step + u * HALF_WARPS + half;
-      valid[u] = row < end;
-      const int safe_row = valid[u] ? row : begin;  // loads stay unconditional and in bounds
-      k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
-      v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
+      k_raw[u] = k_next[u];
+      v_raw[u] = v_next[u];
+      valid[u] = step + u * HALF_WARPS + half < end;
     }
+    if (step + ROWS_PER_STEP < end)
+      load_rows(k_base, v_base, k_strides, v_strides, vector_load, step + ROWS_PER_STEP + half, begin, end,
+                k_next, v_next);
 #pragma unroll
     for (int h = 0; h < HEADS; ++h) {
       float score[UNROLL];

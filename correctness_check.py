@@ -359,8 +359,15 @@ def run_role(role, folder: Path, out_dir: Path, program=None, model_dir=None):
     (out_dir / "report.json").write_text(json.dumps(report))
 
 
+# The compile role, which the memory-safety gate runs under compute-sanitizer: a lone key in exact-size
+# buffers (a kernel that splits the keys has blocks with none, and any read past the key is out of
+# bounds), a cache view, a prefill, and on the GPU the longest decode (the split paths).
+COMPILE_CASES = [decode(300), decode(1, kv_layout="contiguous"), Case("prefill_causal_L64", 64, 64, "causal")]
+GPU_COMPILE_CASES = COMPILE_CASES + [decode(32768, kv_layout="contiguous")]
+
+
 def run_compile(program, out_dir: Path):
-    """Import the program and run one decode and one prefill call on small cache-view inputs."""
+    """Import the program and run a few decode and prefill calls (COMPILE_CASES)."""
     import mlx.core as mx
 
     from attention_hook import check_output, install_sdpa_guard, load_program
@@ -370,7 +377,7 @@ def run_compile(program, out_dir: Path):
     CURRENT_STEP[0] = "importing the program"
     attention = load_program(program)
     rng = np.random.default_rng(0)
-    for case in (decode(300), Case("prefill_causal_L64", 64, 64, "causal")):
+    for case in GPU_COMPILE_CASES if mx.default_device() == mx.gpu else COMPILE_CASES:
         CURRENT_STEP[0] = f"first call, {case.name}"
         q, k, v, mask = mlx_inputs(case, draw_inputs(case, rng))
         guard.in_decode_call = case.q_len == 1

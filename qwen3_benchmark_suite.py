@@ -627,13 +627,17 @@ class SpeedupReport:
             share = f"{(b.speedup - 1) / (ceiling - 1):.0%}" if ceiling and ceiling > 1.0 else "-"
             rows.append(
                 f"| {b.benchmark} | {b.baseline_decode_tps:.1f} | {b.candidate_decode_tps:.1f} | {b.speedup:.3f} | "
-                f"{b.ci_low:.3f}-{b.ci_high:.3f} | {f'{ceiling:.3f}' if ceiling else '-'} | {share} |"
+                f"{interval_text(b.ci_low, b.ci_high, self.pairs)} | {f'{ceiling:.3f}' if ceiling else '-'} | {share} |"
             )
         rows.append(
             f"| geometric mean ({self.pairs} pairs) | | | {self.geomean_speedup:.3f} | "
-            f"{self.ci_low:.3f}-{self.ci_high:.3f} | | |"
+            f"{interval_text(self.ci_low, self.ci_high, self.pairs)} | | |"
         )
         return "\n".join(rows)
+
+
+def interval_text(low, high, pairs) -> str:
+    return f"{low:.3f}-{high:.3f}" if pairs >= 2 else "none (1 pair)"
 
 
 def log_mean_interval(log_values, confidence=0.95):

@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
 # The GPU measurements behind benchmarks/results/, one stage per device call (each under 10 min).
 # Run from the repository root on the GPU machine, with MLX's CUDA build importable; results go to
-# $OUT (default ./gpu_out). The picked program persists in $QWEN3_GQA_CACHE between stages.
-#   stage tune         sweep best_program_cuda.py's constants, pick them (picked_program_cuda.py),
-#                      kernel microbenchmarks of the picked and the initial program (all lengths),
-#                      and the correctness gates of every CUDA program
+# $OUT (default ./gpu_out). The picked program persists in $PICKED between stages and calls.
+#   stage tune         sweep best_program_cuda.py's constants (one process per variant: MLX's graph
+#                      cache must not carry a kernel node from one program to another), pick them
+#                      ($PICKED), kernel microbenchmarks of the picked program (all lengths), of the
+#                      program the sweep started from and of the no-op kernel (the floor of any custom
+#                      kernel call), each alone in its process, and the correctness gates
 #   stage evaluate P   the evaluator on program P, quick subset, once (a first evaluation also measures
 #                      the ceilings and discards a warm-up pair: the log's timestamps tell them apart)
 #   stage tests        pytest -m gpu but the evolution, in three groups run side by side, one per GPU
 #                      where the machine has several (each with its own cache: their timings are checks)
-#   stage evolution    the scripted evolution of tests/test_gpu.py, alone (it did not finish in 520 s
-#                      beside the other groups on one H100)
+#   stage pytest EXPR  the GPU tests that `pytest -k EXPR` selects
+#   stage evolution    the scripted evolution of tests/test_gpu.py, alone
 #   stage aa N D       A/A: the baseline through the candidate path, N pairs of design D (lockstep or
 #                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py)
-#   stage full P N     program P against the baseline on the full subset, N pairs
+#   stage full P N S   program P against the baseline on subset S (default full), N pairs
+#   stage parallel "STAGE ARGS" ...   each stage on its own GPU at once, each with its own cache
+#                      ($QWEN3_GQA_CACHE-gpuI) and output folder ($OUT/gpuI), for a machine of several
+#                      GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the other on one GPU
 set -uo pipefail
 export PYTHONUNBUFFERED=1
 export QWEN3_GQA_CACHE=${QWEN3_GQA_CACHE:-/root/qwen3-gqa-cache}
 OUT=${OUT:-./gpu_out}
 mkdir -p "$OUT" "$QWEN3_GQA_CACHE"
 PY=${PYTHON:-python3}
-PICKED="$QWEN3_GQA_CACHE/picked_program_cuda.py"
+PICKED=${PICKED:-/root/picked_program_cuda.py}
 stage=${1:?stage}; shift
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/card_$stage.txt"
@@ -34,25 +39,30 @@ case "$stage" in
     done
     rm -rf /tmp/variants
     $PY benchmarks/kernel_variants.py best_program_cuda.py /tmp/variants "${specs[@]}" >/dev/null
-    $PY kernel_benchmark.py $(for f in /tmp/variants/*.py; do echo --program "$f"; done) \
-        --lengths 1,256,1024,2048,4096,8192,16384,32768 --no-prefill --repeats 15 --json "$OUT/kernel_sweep.json" | tail -n 8
+    for f in /tmp/variants/*.py; do
+      $PY kernel_benchmark.py --program "$f" --lengths 1,256,1024,4096,16384,32768 --no-prefill --repeats 15 \
+          --json "${f%.py}.json" | tail -n 1
+    done
+    $PY -c 'import json, sys; print(json.dumps([json.load(open(f)) for f in sys.argv[1:]]))' /tmp/variants/*.json \
+        >"$OUT/kernel_sweep.json"
     $PY benchmarks/pick_kernel_settings.py "$OUT/kernel_sweep.json" best_program_cuda.py "$PICKED" | tee "$OUT/picked.txt"
-    $PY kernel_benchmark.py --program "$PICKED" --program initial_program_cuda.py --lengths all --json "$OUT/kernel_all.json" | tail -n 3
-    for p in "$PICKED" initial_program_cuda.py benchmarks/ceiling_program_cuda.py; do
-      $PY - "$p" <<'PY' 2>&1 | tee -a "$OUT/correctness.log"
+    cp "$PICKED" "$OUT/"
+    for p in "$PICKED" ${BEFORE:-} benchmarks/ceiling_program_cuda.py; do
+      $PY kernel_benchmark.py --program "$p" --lengths all --json "$OUT/kernel_all_$(basename "$p" .py).json" | tail -n 3
+    done
+    $PY - "$PICKED" <<'PY' 2>&1 | tee -a "$OUT/correctness.log"
 import sys, tempfile
 from pathlib import Path
 import evaluator as ev
 setup = ev.Setup(program=Path(sys.argv[1]).resolve(), python=sys.executable, device=ev.probe_device(sys.executable),
                  model_spec="synthetic", benchmarks=["micro_generation"], pairs=1, repeats=1, seed=12345,
                  workdir=Path(tempfile.mkdtemp()), log=print)
-for gate in (ev.check_source, ev.check_compiles, ev.check_correctness):
+for gate in (ev.check_source, ev.check_compiles, ev.check_correctness, ev.check_memory_safety):
     r = gate(setup)
     print(sys.argv[1], gate.__name__, "passed" if r.passed else "FAILED", r.detail[:1500])
     if "correctness_table" in r.artifacts: print(r.artifacts["correctness_table"])
     if not r.passed: break
 PY
-    done
     ;;
   evaluate)
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"
@@ -75,8 +85,12 @@ PY
     wait
     tail -n 25 "$OUT"/pytest_gpu_*.log
     ;;
+  pytest)
+    timeout "${TESTS_TIMEOUT_S:-560}" $PY -m pytest -m gpu tests/test_gpu.py -s -rA --durations=0 -k "$*" 2>&1 \
+        | tee "$OUT/pytest_gpu.log" | tail -n 25
+    ;;
   evolution)
-    timeout "${TESTS_TIMEOUT_S:-560}" $PY -m pytest -m gpu tests/test_gpu.py -s -rA --durations=0 \
+    QWEN3_GQA_EVOLUTION_TIMEOUT_S=$((${TESTS_TIMEOUT_S:-560} - 40)) timeout "${TESTS_TIMEOUT_S:-560}" $PY -m pytest -m gpu tests/test_gpu.py -s -rA --durations=0 \
         -k scripted_evolution 2>&1 | tee "$OUT/pytest_gpu_evolution.log" | tail -n 25
     ;;
   aa)
@@ -88,6 +102,24 @@ PY
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"
     $PY qwen3_benchmark_suite.py --subset "${3:-full}" --model synthetic --program "$program" --pairs "${2:-1}" \
         --warmup-pairs 0 --output "$OUT/full" 2>&1 | tee "$OUT/full.log" | tail -n 30
+    ;;
+  parallel)
+    gpus=$(nvidia-smi -L | wc -l)
+    i=0
+    for spec in "$@"; do
+      # kept between calls on a warm machine: the ceilings one call measured serve the next
+      [[ -d "$QWEN3_GQA_CACHE-gpu$i" ]] || cp -r "$QWEN3_GQA_CACHE" "$QWEN3_GQA_CACHE-gpu$i"
+      mkdir -p "$OUT/gpu$i"
+      (
+        export CUDA_VISIBLE_DEVICES=$((i % gpus)) QWEN3_GQA_CACHE="$QWEN3_GQA_CACHE-gpu$i" OUT="$OUT/gpu$i"
+        IFS='+' read -ra parts <<<"$spec"
+        # shellcheck disable=SC2086  # a part is a stage and its words
+        for part in "${parts[@]}"; do bash "$0" $part; done
+      ) >"$OUT/gpu$i/stage.log" 2>&1 &
+      i=$((i + 1))
+    done
+    wait
+    for ((j = 0; j < i; j++)); do echo "=== gpu$j"; tail -n 12 "$OUT/gpu$j/stage.log"; done
     ;;
   *) echo "unknown stage $stage" >&2; exit 2 ;;
 esac

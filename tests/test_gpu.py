@@ -18,6 +18,7 @@ from scripted_llm_server import ScriptedLLM
 
 pytestmark = pytest.mark.gpu
 CUDA_PROGRAMS = ["initial_program_cuda.py", "best_program_cuda.py"]
+EVOLUTION_TIMEOUT_S = int(os.environ.get("QWEN3_GQA_EVOLUTION_TIMEOUT_S", "1500"))
 
 
 @pytest.fixture(scope="module")
@@ -107,14 +108,19 @@ def test_scripted_evolution_runs_its_evaluations_on_the_gpu(tmp_path):
     config["evaluator"]["evaluator_args"] = {"model": "synthetic", "benchmarks": "micro_generation", "pairs": 1}
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "GEMINI_API_KEY")}
-    with ScriptedLLM([HARMLESS, BF16_ERROR]) as llm:
-        done = subprocess.run(
-            ["bash", str(ROOT / "run_evolve_experiment.sh"), "--python", sys.executable, "--backend", "cuda",
-             "--config", str(tmp_path / "config.yaml"), "--api-base", llm.url, "--output-base", str(tmp_path),
-             "--run-name", "gpu", "--foreground", "-i", "2"],
-            capture_output=True, text=True, env=env, timeout=1500,
-        )
     run_dir = tmp_path / "gpu"
+    with ScriptedLLM([HARMLESS, BF16_ERROR]) as llm:
+        try:
+            done = subprocess.run(
+                ["bash", str(ROOT / "run_evolve_experiment.sh"), "--python", sys.executable, "--backend", "cuda",
+                 "--config", str(tmp_path / "config.yaml"), "--api-base", llm.url, "--output-base", str(tmp_path),
+                 "--run-name", "gpu", "--foreground", "-i", "2"],
+                capture_output=True, text=True, env=env, timeout=EVOLUTION_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired as exc:  # say how far it got: the run dir is deleted with tmp_path
+            log = run_dir / "evaluations.jsonl"
+            pytest.fail(f"not finished in {EVOLUTION_TIMEOUT_S} s; evaluations so far:\n"
+                        f"{log.read_text() if log.exists() else '(none)'}\n{str(exc.stdout or '')[-3000:]}")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     records = [json.loads(line) for line in (run_dir / "evaluations.jsonl").read_text().splitlines()]
     for r in records:

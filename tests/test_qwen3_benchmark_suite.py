@@ -119,6 +119,15 @@ def test_speedups_use_medians_and_geometric_means():
     assert "| micro_generation | 100.0 | 120.0 | 1.200 | 0.973-1.473 | 1.400 | 50% |" in report.table({"micro_generation": 1.4})
 
 
+def test_one_pair_reports_no_interval():
+    configs = suite.select_benchmarks(["micro_generation"])
+    report = suite.summarize_pairs(configs, [trial("baseline", {"micro_generation": 100})],
+                                   [trial("candidate", {"micro_generation": 110})], repeats=1, info={}, wall_s=0)
+    assert report.geomean_speedup == pytest.approx(1.1)
+    assert "| micro_generation | 100.0 | 110.0 | 1.100 | none (1 pair) |" in report.table()
+    assert "1.100-1.100" not in report.table()
+
+
 def test_a_trial_takes_the_median_interval_over_its_repeats():
     t = suite.Trial("baseline", [generation("micro_generation", tps, r) for r, tps in enumerate([90, 120, 100])], {}, 1)
     assert t.decode_tps("micro_generation") == pytest.approx(100)

@@ -11,6 +11,8 @@ per lane), UNROLL rows per step, and issues the next step's 2 x UNROLL 16-byte l
 step's arithmetic; it keeps a running (online) softmax; the half-warps, then the warps, merge
 their states.
 
+- Lk < ONE_BLOCK_UNTIL: one block per query-head group takes every key and writes the output: no
+  merge between blocks. (0: never; a tuning constant for the sweep, which has not picked it yet.)
 - Lk < SPLIT_FROM: one launch. The CLUSTER blocks of a KV head form a thread block cluster
   (sm_90) and push their states into the first block's shared memory (distributed shared
   memory), which merges them and writes the output: no scratch memory, no second launch.
@@ -19,6 +21,9 @@ their states.
 
 MLX writes a kernel's signature itself, and cluster shape and launch bounds can only be given as
 attributes of that signature: the header redefines `__global__` (it comes before the signature).
+The one-block kernel declares the cluster kernel's cluster shape too, though its blocks never meet:
+MLX 0.32's CUDA graph cache may update a graph's kernel node from one kernel to the other, and such
+an update is only safe between kernels of the same cluster shape (MLX's device.cpp says so).
 
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
     queries [B, 16, Lq, 128], keys/values [B, 8, Lk, 128], read through their strides; mask None,
@@ -31,9 +36,10 @@ import mlx.core as mx
 WARPS = 8  # warps per block
 UNROLL = 4  # key rows per half-warp per step
 CLUSTER = 8  # blocks per KV head on the one-launch path (8 is the portable maximum)
+ONE_BLOCK_UNTIL = 0  # below this many keys, one block per head group takes them all (0: never)
 SPLIT_FROM = 32768  # from this many keys on, split over ~one block per SM and merge in a second launch
 SMS = 132  # streaming multiprocessors of an H100 / H200
-HEADS_PER_BLOCK = 2  # query heads sharing each K/V row (Qwen3's GQA group)
+HEADS_PER_BLOCK = 2  # query heads a block scores: 2, Qwen3's GQA pair, reads each K/V row once
 THREADS = 32 * WARPS
 
 DEVICE_CODE = f"""
@@ -272,6 +278,20 @@ CLUSTER_SOURCE = """
   }
 """
 
+# One launch, one block per (head group, batch), every key: the block's state is the answer.
+ONE_BLOCK_SOURCE = """
+  const int q_head0 = blockIdx.x * HEADS;
+  const int batch = blockIdx.y;
+  __shared__ State state;
+  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
+               batch, q_head0, 0, keys_shape[2], SCALE, state);
+  for (int i = threadIdx.x; i < STATE; i += THREADS) {
+    const int h = i / HEAD_DIM;
+    out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] =
+        __float2bfloat16(state.acc[i] / state.sum[h]);
+  }
+"""
+
 # Two launches: each block writes its split's state; the merge kernel combines them.
 SPLIT_HEADER = f"""
 #undef __global__
@@ -314,11 +334,14 @@ STATE_FLOATS = HEADS_PER_BLOCK * (128 + 2)
 
 
 def decode_kernels(scale):
-    """The three kernels for one softmax scale (a compile-time constant: one input fewer per call)."""
+    """The four kernels for one softmax scale (a compile-time constant: one input fewer per call)."""
     if scale not in _kernels:
         constant = f"  constexpr float SCALE = {float(scale)!r}f;\n"
         qkv = ["queries", "keys", "values"]
         _kernels[scale] = (
+            mx.fast.cuda_kernel(name="qwen3_gqa_decode_one_block", input_names=qkv, output_names=["out"],
+                                source=constant + ONE_BLOCK_SOURCE, header=CLUSTER_HEADER,
+                                ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_cluster", input_names=qkv, output_names=["out"],
                                 source=constant + CLUSTER_SOURCE, header=CLUSTER_HEADER, ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_split", input_names=qkv, output_names=["states"],
@@ -339,9 +362,14 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
         return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
     if isinstance(mask, mx.array) or queries.dtype != mx.bfloat16 or head_dim != 128:
         return attention_in_mlx_ops(queries, keys, values, scale, mask)
-    cluster_kernel, split_kernel, merge_kernel = decode_kernels(scale)
+    one_block_kernel, cluster_kernel, split_kernel, merge_kernel = decode_kernels(scale)
     groups = n_q_heads // HEADS_PER_BLOCK
     k_len = keys.shape[2]
+    if k_len < ONE_BLOCK_UNTIL:
+        (out,) = one_block_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
+                                  output_dtypes=[queries.dtype], grid=(THREADS * groups, batch, 1),
+                                  threadgroup=(THREADS, 1, 1))
+        return out
     if k_len < SPLIT_FROM:
         (out,) = cluster_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
                                 output_dtypes=[queries.dtype], grid=(THREADS * CLUSTER * groups, batch, 1),

@@ -34,17 +34,26 @@ $PY qwen3_model.py synthetic >/dev/null
 case "$stage" in
   tune)
     specs=()
-    for wu in "WARPS=16,UNROLL=4" "WARPS=8,UNROLL=4" "WARPS=16,UNROLL=2" "WARPS=8,UNROLL=8"; do
-      specs+=("$wu,SPLIT_FROM=1073741824" "$wu,SPLIT_FROM=1")
+    for base in "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=2" "WARPS=16,UNROLL=4,HEADS_PER_BLOCK=2" \
+                "WARPS=16,UNROLL=2,HEADS_PER_BLOCK=2" "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=1" \
+                "WARPS=16,UNROLL=4,HEADS_PER_BLOCK=1"; do
+      # each decode path forced at every length (benchmarks/pick_kernel_settings.py PATHS)
+      specs+=("$base,ONE_BLOCK_UNTIL=1073741824" "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1073741824"
+              "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1")
     done
     rm -rf /tmp/variants
     $PY benchmarks/kernel_variants.py best_program_cuda.py /tmp/variants "${specs[@]}" >/dev/null
     for f in /tmp/variants/*.py; do
-      $PY kernel_benchmark.py --program "$f" --lengths 1,256,1024,4096,16384,32768 --no-prefill --repeats 15 \
+      $PY kernel_benchmark.py --program "$f" --lengths 1,128,256,1024,4096,16384,32768 --no-prefill --repeats 15 \
           --json "${f%.py}.json" | tail -n 1
     done
-    $PY -c 'import json, sys; print(json.dumps([json.load(open(f)) for f in sys.argv[1:]]))' /tmp/variants/*.json \
-        >"$OUT/kernel_sweep.json"
+    $PY - /tmp/variants/*.json >"$OUT/kernel_sweep.json" <<'PY'
+import json, sys
+sys.path.insert(0, "benchmarks")
+from kernel_variants import variant_settings
+results = [json.load(open(f)) for f in sys.argv[1:]]
+print(json.dumps([{"settings": variant_settings(r["program"]), **r} for r in results]))
+PY
     $PY benchmarks/pick_kernel_settings.py "$OUT/kernel_sweep.json" best_program_cuda.py "$PICKED" | tee "$OUT/picked.txt"
     cp "$PICKED" "$OUT/"
     for p in "$PICKED" ${BEFORE:-} benchmarks/ceiling_program_cuda.py; do

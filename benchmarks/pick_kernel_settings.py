@@ -1,10 +1,13 @@
 """Pick best_program_cuda.py's tuning constants from a kernel_benchmark.py sweep of its variants.
 
-The sweep holds, for each (WARPS, UNROLL), one variant that never splits (SPLIT_FROM huge: the
-one-launch cluster path at every length) and one that always splits (SPLIT_FROM=1). For each
-(WARPS, UNROLL) the faster path is taken at every length, SPLIT_FROM is the shortest length from
-which splitting wins at that length and every longer one, and the (WARPS, UNROLL) whose combined
-times give the best geometric-mean speedup over SDPA wins.
+The sweep holds, for each base setting (WARPS, UNROLL, HEADS_PER_BLOCK, ...), one variant per
+decode path, forced at every length (PATHS): one block per head group, the one-launch cluster, the
+two-launch split. For each base the fastest path is taken at each length; the thresholds are where
+the paths change (ONE_BLOCK_UNTIL: from the shortest length at which the cluster beats one block
+there and at every longer length; SPLIT_FROM: likewise for the split against the cluster), and the
+base whose combined times give the best geometric-mean speedup over SDPA wins. A base swept without
+the one-block variant keeps ONE_BLOCK_UNTIL at 0. A result's settings are its "settings" entry (the
+tune stage of gpu_session.sh adds it), else the first line of its variant file.
 
     python benchmarks/pick_kernel_settings.py sweep.json best_program_cuda.py picked.py
 """
@@ -19,24 +22,52 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kernel_variants import variant_settings, write_variant  # noqa: E402
 
 NEVER = 1 << 30
+PATHS = {  # the settings that force one decode path at every length
+    "one_block": {"ONE_BLOCK_UNTIL": NEVER},
+    "cluster": {"ONE_BLOCK_UNTIL": 0, "SPLIT_FROM": NEVER},
+    "split": {"ONE_BLOCK_UNTIL": 0, "SPLIT_FROM": 1},
+}
+THRESHOLDS = ("ONE_BLOCK_UNTIL", "SPLIT_FROM")
+
+
+def path_of(settings: dict) -> str:
+    if settings.get("ONE_BLOCK_UNTIL", 0) >= NEVER:
+        return "one_block"
+    return "split" if settings["SPLIT_FROM"] == 1 else "cluster"
+
+
+def first_from_which(lengths, wins, none=NEVER):
+    """The shortest length from which `wins` holds at it and at every longer length."""
+    return next((L for i, L in enumerate(lengths) if all(wins[i:])), none)
+
+
+def settings_of_base(paths: dict):
+    """(score, thresholds) for one base: {path: {k_len: (program us, sdpa us)}}."""
+    lengths = sorted(paths["cluster"])
+    us = {path: {L: t[0] for L, t in times.items()} for path, times in paths.items()}
+    split_from = first_from_which(lengths, [us["split"][L] < us["cluster"][L] for L in lengths])
+    one_block_until = 0
+    if "one_block" in paths:
+        below = [L for L in lengths if L < split_from]
+        one_block_until = first_from_which(below, [us["cluster"][L] < us["one_block"][L] for L in below], split_from)
+        one_block_until = 0 if one_block_until == lengths[0] else one_block_until
+    chosen = ["one_block" if L < one_block_until else "cluster" if L < split_from else "split" for L in lengths]
+    speedups = [paths[path][L][1] / paths[path][L][0] for path, L in zip(chosen, lengths)]
+    return float(np.exp(np.mean(np.log(speedups)))), {"ONE_BLOCK_UNTIL": one_block_until, "SPLIT_FROM": split_from}
 
 
 def pick(results):
-    by_shape = {}
+    by_base = {}
     for r in results:
-        s = {k: int(v) for k, v in variant_settings(r["program"]).items()}
+        s = {k: int(v) for k, v in (r.get("settings") or variant_settings(r["program"])).items()}
+        base = tuple(sorted((k, v) for k, v in s.items() if k not in THRESHOLDS))
         times = {row["k_len"]: (row["program"]["eval_us"], row["sdpa"]["eval_us"]) for row in r["rows"]}
-        by_shape.setdefault((s["WARPS"], s["UNROLL"]), {})["split" if s["SPLIT_FROM"] == 1 else "cluster"] = times
+        by_base.setdefault(base, {})[path_of(s)] = times
     best = None
-    for (warps, unroll), paths in by_shape.items():
-        lengths = sorted(paths["cluster"])
-        split_wins = [paths["split"][L][0] < paths["cluster"][L][0] for L in lengths]
-        split_from = next((L for i, L in enumerate(lengths) if all(split_wins[i:])), NEVER)
-        speedups = [paths["cluster" if L < split_from else "split"][L][1] / paths["cluster" if L < split_from else "split"][L][0]
-                    for L in lengths]
-        score = float(np.exp(np.mean(np.log(speedups))))
+    for base, paths in by_base.items():
+        score, thresholds = settings_of_base(paths)
         if best is None or score > best[0]:
-            best = (score, {"WARPS": warps, "UNROLL": unroll, "SPLIT_FROM": split_from})
+            best = (score, {**dict(base), **thresholds})
     return best
 
 

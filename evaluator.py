@@ -73,6 +73,8 @@ SETTINGS = {
             "pairs": 1, "repeats": 1, "design": "sequential"},
 }
 CEILING_PAIRS = 3  # at least: a ceiling is measured once per machine and then cached
+TIMED_PATH_VERSION = 2  # part of a cached ceiling's key: raise it when the timed path changes (2: the
+                        # baseline calls SDPA through the program's path)
 
 
 @dataclass
@@ -448,7 +450,8 @@ def measured_ceilings(setup: Setup):
     """{benchmark: ceiling} for this card, MLX, model and benchmark, measured once and cached on disk."""
     model = setup.model_choice()
     device = setup.device
-    prefix = f"{device.get('device_name')} | mlx {device.get('mlx_version')} | {model.name} ({model.path}) | "
+    prefix = (f"{device.get('device_name')} | mlx {device.get('mlx_version')} | {model.name} ({model.path}) | "
+              f"timed path {TIMED_PATH_VERSION} | ")
     path = cache_root() / "ceilings.json"
     cached = json.loads(path.read_text()) if path.exists() else {}
     missing = [b for b in setup.benchmarks if prefix + b not in cached]

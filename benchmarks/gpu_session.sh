@@ -17,8 +17,9 @@
 #                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py)
 #   stage full P N S   program P against the baseline on subset S (default full), N pairs
 #   stage parallel "STAGE ARGS" ...   each stage on its own GPU at once, each with its own cache
-#                      ($QWEN3_GQA_CACHE-gpuI) and output folder ($OUT/gpuI), for a machine of several
-#                      GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the other on one GPU
+#                      ($QWEN3_GQA_CACHE-gpuI) and output folder (gpuI in $OUT/parallel.tgz), for a
+#                      machine of several GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the
+#                      other on one GPU
 set -uo pipefail
 export PYTHONUNBUFFERED=1
 export QWEN3_GQA_CACHE=${QWEN3_GQA_CACHE:-/root/qwen3-gqa-cache}
@@ -129,6 +130,8 @@ PY
     done
     wait
     for ((j = 0; j < i; j++)); do echo "=== gpu$j"; tail -n 12 "$OUT/gpu$j/stage.log"; done
+    # one archive: the device tool returns only so many files from a call
+    (cd "$OUT" && tar czf parallel.tgz gpu* && rm -rf gpu*)
     ;;
   *) echo "unknown stage $stage" >&2; exit 2 ;;
 esac

@@ -48,3 +48,20 @@ def test_aa_mode_lets_sdpa_through_and_counts_it_as_handed_over(tiny_model):
     done = run_wrapper(tiny_model, "--hook-program", str(PROGRAMS / "sdpa_decode_direct.py"), "--allow-sdpa-decode")
     assert done.returncode == 0, done.stderr
     assert all(r["calls"]["decode_own"] == 0 and r["calls"]["decode_handed_over"] > 0 for r in results(done.stdout))
+
+
+def test_the_baseline_takes_the_programs_path(monkeypatch):
+    # Both sides must pay the same per-call costs: the guard, the hook's program branch, the checks.
+    import mlx.core as mx
+
+    import mlx_lm_generate_with_hook as trial
+    from attention_hook import AttentionHook
+
+    monkeypatch.setattr(mx.fast, "scaled_dot_product_attention", mx.fast.scaled_dot_product_attention)
+    attention, guard = trial.timed_attention(None)
+    assert attention is trial.sdpa_attention and guard.allow_decode
+    queries = mx.zeros((1, 16, 1, 128))
+    keys = values = mx.zeros((1, 8, 5, 128))
+    hook = AttentionHook(attention, guard)
+    hook(queries, keys, values, None, 1.0, None)
+    assert guard.calls == 1 and hook.calls.decode_handed_over == 1

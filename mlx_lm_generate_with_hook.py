@@ -3,9 +3,9 @@
     python mlx_lm_generate_with_hook.py --model DIR --benchmarks short_context_quick,long_context_4k \
         [--hook-program initial_program.py] [--repeats N]
 
-Without --hook-program the baseline runs through the same hook as a program, calling SDPA the way a
-program does (`sdpa_attention`, under the same guard and output checks), so both sides pay the same
-process and per-call costs (mlx-lm's own attention function skips the guard and the checks: 1.1 us
+Without --hook-program the baseline runs through the same hook as a program: it is the program
+benchmarks/sdpa_program.py (SDPA, under the same guard and output checks), so both sides pay the
+same process and per-call costs (mlx-lm's own attention function skips the guard and the checks: 1.1 us
 less per call on a 2-core CPU, which the baseline used to save; benchmarks/hook_cost.py).
 
 After a warm-up generation, each benchmark runs `--repeats` times. In each generation a few decode
@@ -30,6 +30,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 import mlx.core as mx
 import numpy as np
@@ -42,23 +43,16 @@ from qwen3_benchmark_suite import (MARKER, SPOT_CHECKS, TOKEN_MARKER, expected_a
 # The clocks as they were before the program was imported: replacing one is tampering, whatever
 # the parent's clock (which times everything) makes of it.
 CLOCKS = {name: getattr(time, name) for name in ("perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns", "time")}
+SDPA_PROGRAM = Path(__file__).resolve().parent / "benchmarks" / "sdpa_program.py"  # the baseline
 WARMUP_PROMPT_TOKENS = 16
 WARMUP_NEW_TOKENS = 4
 
 
-def sdpa_attention(queries, keys, values, scale=1.0, mask=None):
-    """The baseline, called as a program is called (mlx-lm's own attention does the same for Qwen3's
-    unquantized cache); its calls count as handed over to SDPA."""
-    return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
-
-
 def timed_attention(hook_program=None, allow_sdpa_decode=False):
-    """(attention function, SDPA guard) of a trial: the program's, or for the baseline SDPA's, which
-    takes the same path (the same guard, hook code and output checks)."""
-    if hook_program:
-        guard = install_sdpa_guard(allow_decode=allow_sdpa_decode)  # before the import: a program may keep SDPA
-        return load_program(hook_program), guard
-    return sdpa_attention, install_sdpa_guard(allow_decode=True)
+    """(attention function, SDPA guard) of a trial. The baseline is SDPA_PROGRAM, taking the path a
+    program takes (the same guard, hook code and output checks)."""
+    guard = install_sdpa_guard(allow_decode=allow_sdpa_decode or not hook_program)  # before the import
+    return load_program(hook_program or SDPA_PROGRAM), guard
 
 
 def emit(kind, payload):

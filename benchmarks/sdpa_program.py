@@ -1,6 +1,7 @@
-"""The baseline put through the candidate's path, for the A/A noise measurement only:
-qwen3_benchmark_suite.py --program benchmarks/sdpa_program.py --allow-sdpa-decode. Any other use
-is SDPA on the decode path, which scores 0."""
+"""SDPA as a program: the baseline of every timed trial (mlx_lm_generate_with_hook.py without
+--hook-program), so that it pays the candidate's per-call costs, and the candidate of the A/A noise
+measurement (qwen3_benchmark_suite.py --program benchmarks/sdpa_program.py --allow-sdpa-decode).
+As a candidate anywhere else it is SDPA on the decode path, which scores 0."""
 
 import mlx.core as mx
 

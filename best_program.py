@@ -4,14 +4,18 @@ UNMEASURED: no Apple hardware was available, so this file has never been compile
 compiler nor run. Its Metal source passes the syntax check of kernel_compile_check.py (g++ against a
 stand-in Metal header), nothing more. best_program_info.json says the same.
 
-It is the CUDA program's split path at every length (Metal has no thread block clusters, so the
-CUDA program's one-launch path has no counterpart): the keys of each KV head are split over
-threadgroups; each threadgroup scores both query heads of the GQA pair against every K row it
-loads, keeping a running softmax per half-simdgroup (16 lanes x 8 dims of one key row at a time,
-UNROLL rows per step, the next step's 2 x UNROLL 16-byte loads issued before this step's
-arithmetic, as in the CUDA program); the half-simdgroups, then the simdgroups, merge their states;
-a second, small kernel merges the splits. Prefill hands over to mx.fast.scaled_dot_product_attention.
-SIMDGROUPS and UNROLL are the CUDA program's WARPS and UNROLL, picked on an H100, not on an Apple GPU.
+Below ONE_BLOCK_UNTIL keys it is the CUDA program's one-block path: one threadgroup per query-head
+group takes every key and writes the output. From there on it is the CUDA program's split path (Metal
+has no thread block clusters, so the CUDA program's one-launch cluster path has no counterpart):
+the keys of each KV head are split over threadgroups and a second, small kernel merges the splits.
+Both paths share one inner loop: a threadgroup scores both query heads of the GQA pair against
+every K row it loads, keeping a running softmax per half-simdgroup (16 lanes x 8 dims of one key
+row at a time, UNROLL rows per step, the next step's 2 x UNROLL 16-byte loads issued before this
+step's arithmetic, as in the CUDA program); the half-simdgroups, then the simdgroups, merge their
+states. Prefill hands over to mx.fast.scaled_dot_product_attention.
+UNROLL and ONE_BLOCK_UNTIL are the CUDA program's, picked on an H100, not on an Apple GPU. SIMDGROUPS
+is 8 where the CUDA program's WARPS is 16: a Metal pipeline may allow fewer than 512 threads per
+threadgroup when its kernel uses many registers, and that has not been checked on Apple hardware.
 
 Part by part (CUDA name -> Metal name):
 
@@ -24,9 +28,10 @@ Part by part (CUDA name -> Metal name):
 | next step's loads before this step's arithmetic | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` |
 | softmax state of a block | `struct State` in `__shared__` | `struct State` in `threadgroup` |
 | the inner loop and in-block merges | `attend_slice` (its own `__shared__` arrays) | `attend_slice` (threadgroup arrays passed in: Metal declares them in the kernel) |
+| one-block path (Lk < ONE_BLOCK_UNTIL) | `ONE_BLOCK_SOURCE` | `ONE_BLOCK_SOURCE` |
 | split kernel | `SPLIT_SOURCE` | `SPLIT_SOURCE` |
 | merge kernel | `MERGE_SOURCE`, `merged` | `MERGE_SOURCE`, `merged` |
-| one-launch cluster path (Lk < SPLIT_FROM) | `CLUSTER_SOURCE` | none: no clusters in Metal |
+| one-launch cluster path (Lk < SPLIT_FROM) | `CLUSTER_SOURCE` | none: no clusters in Metal; the split path instead |
 | block / threadgroup index | `blockIdx`, `threadIdx` | `threadgroup_position_in_grid`, `thread_index_in_threadgroup` |
 
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
@@ -37,8 +42,9 @@ Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None
 import mlx.core as mx
 
 # EVOLVE-BLOCK-START
-SIMDGROUPS = 8  # simdgroups per threadgroup (CUDA: WARPS, same value; not tuned on Apple GPUs)
+SIMDGROUPS = 8  # simdgroups per threadgroup (CUDA: WARPS 16; see the docstring)
 UNROLL = 4  # key rows per half-simdgroup per step
+ONE_BLOCK_UNTIL = 1024  # below this many keys, one threadgroup per head group takes them all
 GPU_CORES = 40  # splits are sized to give about one threadgroup per GPU core
 HEADS_PER_GROUP = 2  # query heads sharing each K/V row (Qwen3's GQA group)
 THREADS = 32 * SIMDGROUPS
@@ -235,6 +241,23 @@ inline float merged(const device float* maxes, const device float* sums, const d
 }
 """
 
+# One launch, one threadgroup per (head group, batch), every key: its state is the answer.
+ONE_BLOCK_SOURCE = """
+  threadgroup MergeScratch scratch;
+  threadgroup State state;
+  const uint tid = thread_index_in_threadgroup;
+  const int q_head0 = threadgroup_position_in_grid.x * HEADS;
+  const int batch = threadgroup_position_in_grid.y;
+  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
+               batch, q_head0, 0, keys_shape[2], SCALE, tid, scratch, state);
+  for (int i = tid; i < STATE; i += THREADS) {
+    const int h = i / HEAD_DIM;
+    out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] =
+        static_cast<bfloat16_t>(state.acc[i] / state.sum[h]);
+  }
+"""
+
+# Two launches: each threadgroup writes its split's state; the merge kernel combines them.
 SPLIT_SOURCE = """
   threadgroup MergeScratch scratch;
   threadgroup State state;
@@ -275,10 +298,13 @@ STATE_FLOATS = HEADS_PER_GROUP * (128 + 2)
 
 
 def decode_kernels(scale):
-    """The split and merge kernels for one softmax scale (a compile-time constant)."""
+    """The one-block, split and merge kernels for one softmax scale (a compile-time constant)."""
     if scale not in _kernels:
         constant = f"  constexpr float SCALE = {float(scale)!r}f;\n"
         _kernels[scale] = (
+            mx.fast.metal_kernel(name="qwen3_gqa_decode_one_block", input_names=["queries", "keys", "values"],
+                                 output_names=["out"], source=constant + ONE_BLOCK_SOURCE, header=DEVICE_CODE,
+                                 ensure_row_contiguous=False),
             mx.fast.metal_kernel(name="qwen3_gqa_decode_split", input_names=["queries", "keys", "values"],
                                  output_names=["states"], source=constant + SPLIT_SOURCE, header=DEVICE_CODE,
                                  ensure_row_contiguous=False),
@@ -298,8 +324,13 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
         return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
     if isinstance(mask, mx.array) or queries.dtype != mx.bfloat16 or head_dim != 128:
         return attention_in_mlx_ops(queries, keys, values, scale, mask)
-    split_kernel, merge_kernel = decode_kernels(scale)
+    one_block_kernel, split_kernel, merge_kernel = decode_kernels(scale)
     groups = n_q_heads // HEADS_PER_GROUP
+    if keys.shape[2] < ONE_BLOCK_UNTIL:
+        (out,) = one_block_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
+                                  output_dtypes=[queries.dtype], grid=(THREADS * groups, batch, 1),
+                                  threadgroup=(THREADS, 1, 1))
+        return out
     splits = max(1, min(GPU_CORES // (batch * groups), keys.shape[2] // 256))
     (states,) = split_kernel(inputs=[queries, keys, values], output_shapes=[(batch, groups, splits, STATE_FLOATS)],
                              output_dtypes=[mx.float32], grid=(THREADS * splits * groups, batch, 1),

@@ -1,7 +1,8 @@
 """Qwen3 GQA decode attention for MLX's CUDA back-end: split-K, one launch where one suffices.
 
-Written by hand from initial_program_cuda.py; WARPS, UNROLL and SPLIT_FROM picked from a sweep on an
-H100 (EVOLUTION_ANALYSIS.md has the measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
+Written by hand from initial_program_cuda.py; WARPS, UNROLL, HEADS_PER_BLOCK, BLOCKS_PER_SM and the
+two path thresholds picked by benchmarks/pick_kernel_settings.py from a sweep of 19 variants on an H100
+(EVOLUTION_ANALYSIS.md has the measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
 mx.fast.scaled_dot_product_attention (cuDNN flash attention, which decode tok/s does not wait on).
 
 Both decode paths share one inner loop, `attend_slice`: a block takes a slice of the keys of one
@@ -12,12 +13,14 @@ step's arithmetic; it keeps a running (online) softmax; the half-warps, then the
 their states.
 
 - Lk < ONE_BLOCK_UNTIL: one block per query-head group takes every key and writes the output: no
-  merge between blocks. (0: never; a tuning constant for the sweep, which has not picked it yet.)
+  merge between blocks.
 - Lk < SPLIT_FROM: one launch. The CLUSTER blocks of a KV head form a thread block cluster
   (sm_90) and push their states into the first block's shared memory (distributed shared
   memory), which merges them and writes the output: no scratch memory, no second launch.
-- Lk >= SPLIT_FROM: the keys are split over about one block per SM (64 blocks are too few to pull
-  the full bandwidth) and a second, small kernel merges the splits' states.
+- Lk >= SPLIT_FROM: the keys are split over about BLOCKS_PER_SM blocks per SM and a second, small
+  kernel merges the splits' states. In the H100 sweep with WARPS 16 the cluster path was as fast
+  or faster at every length up to 32K, so SPLIT_FROM is past any cache; the path stays for the
+  next sweep, which measures it at every length again.
 
 MLX writes a kernel's signature itself, and cluster shape and launch bounds can only be given as
 attributes of that signature: the header redefines `__global__` (it comes before the signature).
@@ -33,12 +36,13 @@ Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None
 import mlx.core as mx
 
 # EVOLVE-BLOCK-START
-WARPS = 8  # warps per block
+WARPS = 16  # warps per block
 UNROLL = 4  # key rows per half-warp per step
 CLUSTER = 8  # blocks per KV head on the one-launch path (8 is the portable maximum)
-ONE_BLOCK_UNTIL = 0  # below this many keys, one block per head group takes them all (0: never)
-SPLIT_FROM = 32768  # from this many keys on, split over ~one block per SM and merge in a second launch
+ONE_BLOCK_UNTIL = 1024  # below this many keys, one block per head group takes them all
+SPLIT_FROM = 1073741824  # from this many keys on, split and merge in a second launch (never: see above)
 SMS = 132  # streaming multiprocessors of an H100 / H200
+BLOCKS_PER_SM = 1  # blocks an SM must be able to hold (caps registers); the split path launches this many per SM
 HEADS_PER_BLOCK = 2  # query heads a block scores: 2, Qwen3's GQA pair, reads each K/V row once
 THREADS = 32 * WARPS
 
@@ -241,7 +245,7 @@ __device__ inline float merged(const float* maxes, const float* sums, const floa
 # One launch: the CLUSTER blocks of a (batch, KV head) are a cluster; block r takes the r-th slice.
 CLUSTER_HEADER = f"""
 #undef __global__
-#define __global__ __location__(global) __cluster_dims__({CLUSTER}, 1, 1) __launch_bounds__({THREADS}, 1)
+#define __global__ __location__(global) __cluster_dims__({CLUSTER}, 1, 1) __launch_bounds__({THREADS}, {BLOCKS_PER_SM})
 """ + DEVICE_CODE
 CLUSTER_SOURCE = """
   cg::cluster_group cluster = cg::this_cluster();
@@ -295,7 +299,7 @@ ONE_BLOCK_SOURCE = """
 # Two launches: each block writes its split's state; the merge kernel combines them.
 SPLIT_HEADER = f"""
 #undef __global__
-#define __global__ __location__(global) __launch_bounds__({THREADS}, 1)
+#define __global__ __location__(global) __launch_bounds__({THREADS}, {BLOCKS_PER_SM})
 """ + DEVICE_CODE
 SPLIT_SOURCE = """
   const int groups = queries_shape[1] / HEADS;
@@ -375,7 +379,7 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
                                 output_dtypes=[queries.dtype], grid=(THREADS * CLUSTER * groups, batch, 1),
                                 threadgroup=(THREADS, 1, 1))
         return out
-    splits = max(1, min(SMS // (batch * groups), k_len // 256))
+    splits = max(1, min(BLOCKS_PER_SM * SMS // (batch * groups), k_len // 256))
     (states,) = split_kernel(inputs=[queries, keys, values], output_shapes=[(batch, groups, splits, STATE_FLOATS)],
                              output_dtypes=[mx.float32], grid=(THREADS * splits * groups, batch, 1),
                              threadgroup=(THREADS, 1, 1))

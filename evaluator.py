@@ -46,7 +46,7 @@ import numpy as np
 import compile_errors
 import correctness_check
 from kernel_compile_check import KernelLaunch
-from qwen3_benchmark_suite import (CEILING_RULES, TrialError, interval_text, measure_speedup, run_child,
+from qwen3_benchmark_suite import (CEILING_RULES, DESIGNS, TrialError, interval_text, measure_speedup, run_child,
                                    select_benchmarks, tail)
 from qwen3_model import cache_root, resolve_model
 
@@ -67,10 +67,13 @@ CEILING_PROGRAMS["cpu"] = HERE / "benchmarks" / "ceiling_program_mlx.py"
 SETTINGS = {
     "cpu": {"compile_s": 45, "correctness_s": 60, "memcheck_s": 0, "kernel_s": 0,
             "pairs": 3, "repeats": 10, "design": "sequential"},
-    # GPU: one pair keeps an evaluation near 3 minutes for evolution (H100: the gates took 100 s and a
-    # quick-subset pair 43-48 s); validate a result with more pairs (--pairs, or evaluator_args).
+    # GPU: one pair keeps an evaluation under 3 minutes for evolution (H100, quick subset: gates 110 s
+    # and a pair 54 s; benchmarks/results/2026-11-26-h100-session5.md, section 3); lockstep, because
+    # its A/A pairs were both shorter (36 against 47 s) and less spread than sequential ones
+    # (2026-11-26-h100-session4.md, section 4).
+    # Validate a result with more pairs (--pairs, or evaluator_args).
     "gpu": {"compile_s": 180, "correctness_s": 300, "memcheck_s": 300, "kernel_s": 300, "kernel_repeats": 10,
-            "pairs": 1, "repeats": 1, "design": "sequential"},
+            "pairs": 1, "repeats": 1, "design": "lockstep"},
 }
 CEILING_PAIRS = 3  # at least: a ceiling is measured once per machine and then cached
 TIMED_PATH_VERSION = 2  # part of a cached ceiling's key: raise it when the timed path changes (2: the
@@ -105,6 +108,7 @@ class Setup:
     log: object = print  # progress messages
     warmup_pairs: int = 1  # discarded trial pairs before timing (only this process's first timing)
     backend: str = ""  # the program's: "metal", "cuda" or "mlx", once check_source has read it
+    design: str = ""  # how a pair of trials runs (qwen3_benchmark_suite.DESIGNS); "" takes the device's
 
     def child_env(self, side="candidate"):
         """A child's environment: HOME inside this evaluation's scratch directory, and MLX's cache of
@@ -121,6 +125,9 @@ class Setup:
 
     def settings(self):
         return SETTINGS[self.kind]
+
+    def trial_design(self):
+        return self.design or self.settings()["design"]
 
     def model_choice(self):
         if self.model is None:
@@ -424,7 +431,7 @@ def measure_decode(setup: Setup) -> GateResult:
         with timing_lock():
             report = measure_speedup(model.path, setup.benchmarks, setup.program, setup.pairs, setup.repeats,
                                      setup.python, warmup_pairs=setup.warmup_pairs, progress=setup.log,
-                                     envs=side_envs(setup), design=setup.settings()["design"])
+                                     envs=side_envs(setup), design=setup.trial_design())
     except TrialError as exc:
         return GateResult(gate, False, str(exc))
     ceilings, ceiling_note = measured_ceilings(setup)
@@ -437,7 +444,8 @@ def measure_decode(setup: Setup) -> GateResult:
         **context_speedups(report, lengths),
     }
     detail = (f"decode speedup {report.geomean_speedup:.3f} (geometric mean of {len(report.benchmarks)} benchmarks, "
-              f"95 % CI {interval_text(report.ci_low, report.ci_high, report.pairs)}, {report.pairs} pairs){ceiling_note}")
+              f"95 % CI {interval_text(report.ci_low, report.ci_high, report.pairs)}, {report.pairs} {setup.trial_design()} pairs)"
+              f"{ceiling_note}")
     return GateResult(gate, True, detail, metrics, {"timing_table": report.table(ceilings),
                                                      "timing": json.dumps(report.to_dict())})
 
@@ -462,7 +470,7 @@ def measured_ceilings(setup: Setup):
                 report = measure_speedup(model.path, missing, CEILING_PROGRAMS[setup.device["backend"]],
                                          max(setup.pairs, CEILING_PAIRS),
                                          setup.repeats, setup.python, rules=CEILING_RULES, warmup_pairs=0, progress=setup.log,
-                                         envs=side_envs(setup), design=setup.settings()["design"])
+                                         envs=side_envs(setup), design=setup.trial_design())
         except TrialError as exc:
             return {}, f"; ceiling not measured: {str(exc).splitlines()[0]}"
         for b in report.benchmarks:
@@ -518,14 +526,16 @@ class Qwen3GQAEvaluator:
 
     model: "auto" (the real Qwen3-0.6B if cached, else synthetic), a hub id, a local directory,
     "synthetic" or "synthetic-tiny". benchmarks: a subset name ("quick", "full") or a list of names.
-    pairs/repeats: the trial design (defaults per device in SETTINGS).
+    pairs/repeats/design: the trial design (defaults per device in SETTINGS).
     """
 
     def __init__(self, model="auto", benchmarks="quick", pairs=None, repeats=None, seed=None,
-                 python=sys.executable, download=False, verbose=False):
+                 python=sys.executable, download=False, verbose=False, design=None):
+        if design not in (None, *DESIGNS):
+            raise ValueError(f"design {design!r}: use one of {', '.join(DESIGNS)}")
         self.model = model
         self.benchmarks = [c.name for c in select_benchmarks(benchmarks)]
-        self.pairs, self.repeats, self.seed = pairs, repeats, seed
+        self.pairs, self.repeats, self.seed, self.design = pairs, repeats, seed, design
         self.python, self.download, self.verbose = python, download, verbose
         self._device = None
         self._model_choice = None
@@ -548,7 +558,7 @@ class Qwen3GQAEvaluator:
                 program=Path(program_path).resolve(), python=self.python, device=self._device,
                 model_spec=self.model, benchmarks=self.benchmarks,
                 pairs=self.pairs or SETTINGS[kind]["pairs"], repeats=self.repeats or SETTINGS[kind]["repeats"],
-                seed=self.seed if self.seed is not None else secrets.randbits(31),
+                seed=self.seed if self.seed is not None else secrets.randbits(31), design=self.design or "",
                 workdir=Path(workdir), download=self.download, model=self._model_choice, log=self.log,
                 warmup_pairs=0 if self._timed_before else 1,
             )
@@ -630,13 +640,13 @@ def append_evaluation_record(path: Path, program_path, result):
 _EVALUATORS = {}
 
 
-def evaluate(program_path, model="auto", benchmarks="quick", pairs=None, repeats=None):
+def evaluate(program_path, model="auto", benchmarks="quick", pairs=None, repeats=None, design=None):
     """openevolve's entry point. Keyword arguments come from `evaluator.evaluator_args` in the config."""
     from openevolve.evaluation_result import EvaluationResult
 
-    key = (model, json.dumps(benchmarks), pairs, repeats)
+    key = (model, json.dumps(benchmarks), pairs, repeats, design)
     if key not in _EVALUATORS:
-        _EVALUATORS[key] = Qwen3GQAEvaluator(model, benchmarks, pairs, repeats)
+        _EVALUATORS[key] = Qwen3GQAEvaluator(model, benchmarks, pairs, repeats, design=design)
     result = _EVALUATORS[key].evaluate(program_path)
     if os.environ.get("QWEN3_GQA_EVALUATION_LOG"):
         append_evaluation_record(Path(os.environ["QWEN3_GQA_EVALUATION_LOG"]), program_path, result)
@@ -650,19 +660,27 @@ def evaluate(program_path, model="auto", benchmarks="quick", pairs=None, repeats
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="Evaluate one program and print the summary.")
-    parser.add_argument("program")
+    parser = argparse.ArgumentParser(
+        description="Evaluate programs and print their summaries. Several programs are evaluated in turn by one "
+                    "evaluator, as an evolution's worker does: only the first evaluation discards a warm-up pair.")
+    parser.add_argument("programs", nargs="+")
     parser.add_argument("--model", default="auto")
     parser.add_argument("--benchmarks", default="quick")
     parser.add_argument("--pairs", type=int)
     parser.add_argument("--repeats", type=int)
-    parser.add_argument("--json", help="write the whole result here")
+    parser.add_argument("--design", choices=DESIGNS, help="how a pair of trials runs (default: the device's)")
+    parser.add_argument("--json", help="write the whole result here (a list of them for several programs)")
     args = parser.parse_args()
-    evaluator = Qwen3GQAEvaluator(args.model, args.benchmarks, args.pairs, args.repeats, verbose=True)
-    outcome = evaluator.evaluate(args.program)
-    print(outcome["summary"])
-    for name in ("correctness_table", "kernel_table", "timing_table"):
-        if name in outcome["artifacts"]:
-            print(outcome["artifacts"][name])
+    evaluator = Qwen3GQAEvaluator(args.model, args.benchmarks, args.pairs, args.repeats, verbose=True,
+                                  design=args.design)
+    outcomes = []
+    for program in args.programs:
+        outcome = evaluator.evaluate(program)
+        outcomes.append(outcome)
+        print(f"{program}: {outcome['summary']} ({outcome['metrics']['eval_seconds']:.0f} s)")
+        for name in ("correctness_table", "kernel_table", "timing_table"):
+            if name in outcome["artifacts"]:
+                print(outcome["artifacts"][name])
     if args.json:
-        Path(args.json).write_text(json.dumps(outcome, indent=2, default=str))
+        result = outcomes[0] if len(outcomes) == 1 else outcomes
+        Path(args.json).write_text(json.dumps(result, indent=2, default=str))

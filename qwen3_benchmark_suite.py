@@ -24,6 +24,7 @@ import json
 import math
 import os
 import queue
+import re
 import secrets
 import signal
 import subprocess
@@ -298,13 +299,35 @@ def group_rss_bytes(pgid) -> int:
     return total
 
 
-def die_with_parent():
-    """In the child, before exec: be killed if the process that started us dies (Linux), so that
-    a killed evaluator leaves no trial or kernel running."""
-    if sys.platform.startswith("linux"):
-        import ctypes
+def child_cpus():
+    """The cores children run on: QWEN3_GQA_CHILD_CPUS, a list such as "0-15,64-79" (unset: any).
+    Pinning the trials to the cores near their GPU is a trial design to test against host noise."""
+    spec = os.environ.get("QWEN3_GQA_CHILD_CPUS", "").strip()
+    if not spec:
+        return None
+    if not re.fullmatch(r"\d+(-\d+)?(,\d+(-\d+)?)*", spec):
+        raise ValueError(f"QWEN3_GQA_CHILD_CPUS={spec!r}: give core numbers and ranges, such as 0-15,64-79")
+    cpus = set()
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    if not cpus <= os.sched_getaffinity(0):
+        raise ValueError(f"QWEN3_GQA_CHILD_CPUS={spec!r}: cores {sorted(cpus - os.sched_getaffinity(0))} "
+                         f"are not available to this process")
+    return cpus
 
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+def child_setup(cpus=None):
+    """What a child does before exec: be killed if the process that started it dies (Linux), so
+    that a killed evaluator leaves no trial or kernel running; keep to `cpus` when given."""
+    def setup():
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+    return setup
 
 
 class Child:
@@ -323,7 +346,7 @@ class Child:
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE if talk else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self.stderr_file, text=True, bufsize=1, cwd=cwd, env=env, start_new_session=True,
-            preexec_fn=die_with_parent,
+            preexec_fn=child_setup(child_cpus()),
         )
         self.lines = queue.Queue()
         self.stamped = []
@@ -611,10 +634,9 @@ class SpeedupReport:
     candidate_trials: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
     wall_s: float = 0.0
-    trials: list = field(default_factory=list, repr=False)  # [(baseline Trial, candidate Trial)], not saved
 
     def to_dict(self):
-        return {k: v for k, v in asdict(self).items() if k != "trials"}
+        return asdict(self)
 
     def table(self, ceilings=None) -> str:
         """Markdown; with ceilings ({benchmark: no-op kernel speedup}), each speedup's share of the
@@ -662,21 +684,20 @@ def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, w
         rows.append(BenchmarkSpeedup(name, b, c, c / b, low, high, [float(r) for r in np.exp(log_ratios[:, j])]))
     geomean = float(np.exp(np.mean([np.log(r.speedup) for r in rows])))
     low, high = log_mean_interval(log_ratios.mean(axis=1))
-    return SpeedupReport(rows, geomean, low, high, len(base), repeats, base.tolist(), cand.tolist(), info, wall_s,
-                         list(zip(baseline_trials, candidate_trials)))
+    return SpeedupReport(rows, geomean, low, high, len(base), repeats, base.tolist(), cand.tolist(), info, wall_s)
 
 
 def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=sys.executable,
                     timeout_s=None, rules=TrialRules(), warmup_pairs=1, progress=None, envs=None,
-                    design="sequential") -> SpeedupReport:
+                    design="sequential", on_pair=None) -> SpeedupReport:
     """Interleaved A/B trials of the baseline and `program`, after `warmup_pairs` discarded pairs.
 
     design "sequential": each pair is two processes, one after the other, the order alternating
     from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes taking turns,
     one generation each (run_lockstep_pair). The first baseline trial's duration sets the time
     limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
-    "candidate": environment} for the children (default: this process's). Raises TrialError at the
-    first failed trial.
+    "candidate": environment} for the children (default: this process's). on_pair(baseline, candidate)
+    is called with each timed pair as it ends. Raises TrialError at the first failed trial.
     """
     configs = select_benchmarks(benchmarks)
     progress = progress or (lambda message: None)
@@ -706,6 +727,8 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
         if i >= warmup_pairs:
             baseline_trials.append(baseline)
             candidate_trials.append(candidate)
+            if on_pair:
+                on_pair(baseline, candidate)
     return summarize_pairs(configs, baseline_trials, candidate_trials, repeats, first_baseline.info,
                            time.monotonic() - start)
 

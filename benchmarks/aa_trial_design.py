@@ -30,16 +30,22 @@ ESTIMATORS = {
 }
 
 
-def run_pairs(model_path, subset, pairs, repeats, design, progress):
-    """[{"pair", "side", "wall_s", "intervals": {benchmark: [s, ...]}}] of an A/A measure_speedup run."""
-    report = measure_speedup(model_path, subset, SDPA_PROGRAM, pairs, repeats, rules=AA_RULES,
-                             warmup_pairs=0, progress=progress, design=design)
+def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=None):
+    """[{"pair", "side", "wall_s", "intervals": {benchmark: [s, ...]}}] of an A/A measure_speedup run;
+    on_trials(trials so far) after each pair, so that a run cut short keeps what it measured."""
     trials = []
-    for i, pair in enumerate(report.trials):
+
+    def keep(*pair):
         for t in pair:
-            intervals = {b.benchmark: [s for g in t.generations if g.benchmark == b.benchmark for s in g.intervals_s]
-                         for b in report.benchmarks}
-            trials.append({"pair": i, "side": t.side, "wall_s": t.wall_s, "intervals": intervals})
+            intervals = {}
+            for g in t.generations:
+                intervals.setdefault(g.benchmark, []).extend(g.intervals_s)
+            trials.append({"pair": len(trials) // 2, "side": t.side, "wall_s": t.wall_s, "intervals": intervals})
+        if on_trials:
+            on_trials(trials)
+
+    measure_speedup(model_path, subset, SDPA_PROGRAM, pairs, repeats, rules=AA_RULES, warmup_pairs=0,
+                    progress=progress, design=design, on_pair=keep)
     return trials
 
 
@@ -81,12 +87,15 @@ def main():
         return
     model = resolve_model(args.model)
     start = time.monotonic()
+
+    def save(trials):
+        if args.json:
+            Path(args.json).write_text(json.dumps({"model": model.to_dict(), "subset": args.subset,
+                                                   "repeats": args.repeats, "design": args.design,
+                                                   "wall_s": time.monotonic() - start, "trials": trials}))
+
     trials = run_pairs(model.path, args.subset, args.pairs, args.repeats, args.design,
-                       lambda m: print(m, flush=True))
-    if args.json:
-        Path(args.json).write_text(json.dumps({"model": model.to_dict(), "subset": args.subset, "repeats": args.repeats,
-                                               "design": args.design,
-                                               "wall_s": time.monotonic() - start, "trials": trials}))
+                       lambda m: print(m, flush=True), on_trials=save)
     print(analyse(trials))
 
 

@@ -2,13 +2,18 @@
 # The GPU measurements behind benchmarks/results/, one stage per device call (each under 10 min).
 # Run from the repository root on the GPU machine, with MLX's CUDA build importable; results go to
 # $OUT (default ./gpu_out). The picked program persists in $PICKED between stages and calls.
-#   stage tune         sweep best_program_cuda.py's constants (one process per variant: MLX's graph
-#                      cache must not carry a kernel node from one program to another), pick them
-#                      ($PICKED), kernel microbenchmarks of the picked program (all lengths), of the
-#                      program the sweep started from and of the no-op kernel (the floor of any custom
-#                      kernel call), each alone in its process, and the correctness gates
-#   stage evaluate P   the evaluator on program P, quick subset, once (a first evaluation also measures
-#                      the ceilings and discards a warm-up pair: the log's timestamps tell them apart)
+#   stage tune         sweep I/N + pick, all in one stage
+#   stage sweep I N    part I of N of the sweep of best_program_cuda.py's constants (one process per
+#                      variant: MLX's graph cache must not carry a kernel node from one program to
+#                      another), each variant's result kept in $SWEEPS as soon as it is measured
+#   stage pick         pick the constants from every result in $SWEEPS ($PICKED), kernel
+#                      microbenchmarks of the picked program (all lengths), of $BEFORE and, with
+#                      FLOOR=1, of the no-op kernel (the floor of any custom kernel call), each alone in
+#                      its process, and the correctness gates of the picked program
+#   stage evaluate P.. the evaluator on programs P.., quick subset, one evaluator in turn as an
+#                      evolution's worker (the first evaluation also measures missing ceilings and
+#                      discards a warm-up pair: the log's timestamps tell them apart); EVAL_ARGS adds
+#                      evaluator options (--pairs 6)
 #   stage tests        pytest -m gpu but the evolution, in three groups run side by side, one per GPU
 #                      where the machine has several (each with its own cache: their timings are checks)
 #   stage pytest EXPR  the GPU tests that `pytest -k EXPR` selects
@@ -19,7 +24,9 @@
 #   stage parallel "STAGE ARGS" ...   each stage on its own GPU at once, each with its own cache
 #                      ($QWEN3_GQA_CACHE-gpuI) and output folder (gpuI in $OUT/parallel.tgz), for a
 #                      machine of several GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the
-#                      other on one GPU
+#                      other on one GPU; PART_TIMEOUT_S stops each of them, leaving time for the archive
+# PIN_TRIALS=1 keeps every child process on the cores local to its GPU (QWEN3_GQA_CHILD_CPUS), a trial
+# design to test against the host noise of benchmarks/results/2026-11-26-h100-session5.md, section 4.
 set -uo pipefail
 export PYTHONUNBUFFERED=1
 export QWEN3_GQA_CACHE=${QWEN3_GQA_CACHE:-/root/qwen3-gqa-cache}
@@ -27,13 +34,25 @@ OUT=${OUT:-./gpu_out}
 mkdir -p "$OUT" "$QWEN3_GQA_CACHE"
 PY=${PYTHON:-python3}
 PICKED=${PICKED:-/root/picked_program_cuda.py}
+SWEEPS=${SWEEPS:-/root/sweeps}
 stage=${1:?stage}; shift
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/card_$stage.txt"
+if [[ -n "${PIN_TRIALS:-}" && "$stage" != parallel ]]; then
+  bus=$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader -i "${CUDA_VISIBLE_DEVICES:-0}" | tr 'A-F' 'a-f')
+  QWEN3_GQA_CHILD_CPUS=$(cat "/sys/bus/pci/devices/${bus#0000}/local_cpulist") || exit 1
+  export QWEN3_GQA_CHILD_CPUS
+  echo "children keep to cores $QWEN3_GQA_CHILD_CPUS" | tee "$OUT/cpus_$stage.txt"
+fi
 $PY qwen3_model.py synthetic >/dev/null
 
 case "$stage" in
   tune)
+    rm -rf "$SWEEPS"
+    bash "$0" sweep 1 1 && bash "$0" pick
+    ;;
+  sweep)
+    part=${1:-1} parts=${2:-1}
     specs=()
     for base in "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=2" "WARPS=16,UNROLL=4,HEADS_PER_BLOCK=2" \
                 "WARPS=16,UNROLL=2,HEADS_PER_BLOCK=2" "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=1" \
@@ -42,22 +61,33 @@ case "$stage" in
       specs+=("$base,ONE_BLOCK_UNTIL=1073741824" "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1073741824"
               "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1")
     done
-    rm -rf /tmp/variants
-    $PY benchmarks/kernel_variants.py best_program_cuda.py /tmp/variants "${specs[@]}" >/dev/null
-    for f in /tmp/variants/*.py; do
+    for base in "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=2,BLOCKS_PER_SM=2" "WARPS=8,UNROLL=2,HEADS_PER_BLOCK=2,BLOCKS_PER_SM=2"; do
+      specs+=("$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1073741824" "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1")
+    done
+    mine=()
+    for i in "${!specs[@]}"; do (( i % parts == part - 1 )) && mine+=("${specs[$i]}"); done
+    variants=/tmp/variants-$part
+    rm -rf "$variants" && mkdir -p "$SWEEPS"
+    $PY benchmarks/kernel_variants.py best_program_cuda.py "$variants" "${mine[@]}" >/dev/null
+    for f in "$variants"/*.py; do
       $PY kernel_benchmark.py --program "$f" --lengths 1,128,256,1024,4096,16384,32768 --no-prefill --repeats 15 \
           --json "${f%.py}.json" | tail -n 1
-    done
-    $PY - /tmp/variants/*.json >"$OUT/kernel_sweep.json" <<'PY'
+      $PY - "${f%.py}.json" >"$SWEEPS/$(basename "$f" .py).json" <<'PY'
 import json, sys
 sys.path.insert(0, "benchmarks")
 from kernel_variants import variant_settings
-results = [json.load(open(f)) for f in sys.argv[1:]]
-print(json.dumps([{"settings": variant_settings(r["program"]), **r} for r in results]))
+result = json.load(open(sys.argv[1]))
+print(json.dumps({"settings": variant_settings(result["program"]), **result}))
 PY
+      cp "$SWEEPS/$(basename "$f" .py).json" "$OUT/"  # kept if the stage is cut short
+    done
+    ;;
+  pick)
+    $PY -c 'import json, sys; print(json.dumps([json.load(open(f)) for f in sys.argv[1:]]))' "$SWEEPS"/*.json \
+        >"$OUT/kernel_sweep.json"
     $PY benchmarks/pick_kernel_settings.py "$OUT/kernel_sweep.json" best_program_cuda.py "$PICKED" | tee "$OUT/picked.txt"
     cp "$PICKED" "$OUT/"
-    for p in "$PICKED" ${BEFORE:-} benchmarks/ceiling_program_cuda.py; do
+    for p in "$PICKED" ${BEFORE:-} ${FLOOR:+benchmarks/ceiling_program_cuda.py}; do
       $PY kernel_benchmark.py --program "$p" --lengths all --json "$OUT/kernel_all_$(basename "$p" .py).json" | tail -n 3
     done
     $PY - "$PICKED" <<'PY' 2>&1 | tee -a "$OUT/correctness.log"
@@ -75,10 +105,11 @@ for gate in (ev.check_source, ev.check_compiles, ev.check_correctness, ev.check_
 PY
     ;;
   evaluate)
-    program="$1"; [[ "$program" == picked ]] && program="$PICKED"
-    name=$(basename "$program" .py)
-    timeout "${EVAL_TIMEOUT_S:-580}" $PY evaluator.py "$program" --model synthetic --benchmarks quick \
-        --json "$OUT/evaluate_$name.json" 2>&1 | tee "$OUT/evaluate_$name.log" | tail -n 30
+    programs=("${@/#picked/$PICKED}")
+    name=$(basename "$1" .py)
+    # shellcheck disable=SC2086  # EVAL_ARGS is words
+    timeout "${EVAL_TIMEOUT_S:-580}" $PY evaluator.py "${programs[@]}" --model synthetic --benchmarks quick \
+        ${EVAL_ARGS:-} --json "$OUT/evaluate_$name.json" 2>&1 | tee "$OUT/evaluate_$name.log" | tail -n 40
     cp "$QWEN3_GQA_CACHE/ceilings.json" "$OUT/" 2>/dev/null
     ;;
   tests)
@@ -124,7 +155,7 @@ PY
         export CUDA_VISIBLE_DEVICES=$((i % gpus)) QWEN3_GQA_CACHE="$QWEN3_GQA_CACHE-gpu$i" OUT="$OUT/gpu$i"
         IFS='+' read -ra parts <<<"$spec"
         # shellcheck disable=SC2086  # a part is a stage and its words
-        for part in "${parts[@]}"; do bash "$0" $part; done
+        for part in "${parts[@]}"; do timeout "${PART_TIMEOUT_S:-3000}" bash "$0" $part; done
       ) >"$OUT/gpu$i/stage.log" 2>&1 &
       i=$((i + 1))
     done

@@ -3,7 +3,10 @@
 Each bad program must score 0 at the gate that owns its fault, with a message that names it.
 """
 
+import json
 import math
+import subprocess
+import sys
 import time
 
 import pytest
@@ -170,6 +173,25 @@ def test_two_evaluations_of_one_program_agree_within_their_confidence_intervals(
     lows, highs = [m["speedup_ci_low"] for m in metrics], [m["speedup_ci_high"] for m in metrics]
     assert max(lows) <= min(highs), metrics
     assert all(m["speedup_ci_low"] <= m["geomean_speedup"] <= m["speedup_ci_high"] for m in metrics)
+
+
+def test_the_command_line_evaluates_programs_in_turn_with_the_trial_design_asked_for(tmp_path):
+    out = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, str(ROOT / "evaluator.py"), str(PROGRAMS / "raises.py"),
+                           str(ROOT / "initial_program_mlx.py"), "--model", "synthetic-tiny", "--benchmarks",
+                           "micro_generation", "--pairs", "2", "--design", "lockstep", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    broken, good = json.loads(out.read_text())
+    assert broken["error"].startswith("check_compiles:")
+    assert good["success"], good["error"]
+    assert "2 lockstep pairs" in good["summary"]
+    assert "baseline trial (warm-up, discarded)" in done.stderr  # the first timing in this evaluator
+
+
+def test_an_unknown_trial_design_is_refused():
+    with pytest.raises(ValueError, match="design 'interleaved'"):
+        evaluator.Qwen3GQAEvaluator(model="synthetic-tiny", design="interleaved")
 
 
 def test_slow_but_correct_program_is_accepted_with_a_lower_score(tiny_evaluator):

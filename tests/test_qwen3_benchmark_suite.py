@@ -1,6 +1,7 @@
 """qwen3_benchmark_suite.py: the configurations, call-count formula, trial parsing and statistics."""
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -174,3 +175,16 @@ def test_command_line_writes_json_and_csv(tmp_path, tiny_model, design):
     result = json.loads((tmp_path / "out.json").read_text())
     assert result["model"]["name"] == "synthetic-tiny" and result["pairs"] == 2
     assert (tmp_path / "out.csv").read_text().startswith("benchmark,baseline_decode_tps,candidate_decode_tps,speedup")
+
+
+def test_children_keep_to_the_cores_they_are_given(monkeypatch):
+    cmd = [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"]
+    monkeypatch.setenv("QWEN3_GQA_CHILD_CPUS", "0")
+    stamped, _, rc = suite.run_child(cmd, 30)
+    assert rc == 0 and stamped[-1][1].strip() == "[0]"
+    monkeypatch.setenv("QWEN3_GQA_CHILD_CPUS", "0-")
+    with pytest.raises(ValueError, match="core numbers and ranges"):
+        suite.run_child(cmd, 30)
+    monkeypatch.delenv("QWEN3_GQA_CHILD_CPUS")
+    stamped, _, rc = suite.run_child(cmd, 30)
+    assert json.loads(stamped[-1][1]) == sorted(os.sched_getaffinity(0))

@@ -105,7 +105,8 @@ for gate in (ev.check_source, ev.check_compiles, ev.check_correctness, ev.check_
 PY
     ;;
   evaluate)
-    programs=("${@/#picked/$PICKED}")
+    programs=()
+    for p in "$@"; do [[ "$p" == picked ]] && p="$PICKED"; programs+=("$p"); done
     name=$(basename "$1" .py)
     # shellcheck disable=SC2086  # EVAL_ARGS is words
     timeout "${EVAL_TIMEOUT_S:-580}" $PY evaluator.py "${programs[@]}" --model synthetic --benchmarks quick \

@@ -305,6 +305,8 @@ def child_cpus():
     spec = os.environ.get("QWEN3_GQA_CHILD_CPUS", "").strip()
     if not spec:
         return None
+    if not hasattr(os, "sched_setaffinity"):
+        raise ValueError(f"QWEN3_GQA_CHILD_CPUS={spec!r}: pinning to cores needs Linux; unset it here")
     if not re.fullmatch(r"\d+(-\d+)?(,\d+(-\d+)?)*", spec):
         raise ValueError(f"QWEN3_GQA_CHILD_CPUS={spec!r}: give core numbers and ranges, such as 0-15,64-79")
     cpus = set()

@@ -2,7 +2,7 @@
 # The GPU measurements behind benchmarks/results/, one stage per device call (each under 10 min).
 # Run from the repository root on the GPU machine, with MLX's CUDA build importable; results go to
 # $OUT (default ./gpu_out). The picked program persists in $PICKED between stages and calls.
-#   stage tune         sweep I/N + pick, all in one stage
+#   stage tune         sweep 1 1, then pick: the whole sweep and the pick on one GPU
 #   stage sweep I N    part I of N of the sweep of best_program_cuda.py's constants (one process per
 #                      variant: MLX's graph cache must not carry a kernel node from one program to
 #                      another), each variant's result kept in $SWEEPS as soon as it is measured
@@ -86,7 +86,6 @@ PY
     $PY -c 'import json, sys; print(json.dumps([json.load(open(f)) for f in sys.argv[1:]]))' "$SWEEPS"/*.json \
         >"$OUT/kernel_sweep.json"
     $PY benchmarks/pick_kernel_settings.py "$OUT/kernel_sweep.json" best_program_cuda.py "$PICKED" | tee "$OUT/picked.txt"
-    cp "$PICKED" "$OUT/"
     for p in "$PICKED" ${BEFORE:-} ${FLOOR:+benchmarks/ceiling_program_cuda.py}; do
       $PY kernel_benchmark.py --program "$p" --lengths all --json "$OUT/kernel_all_$(basename "$p" .py).json" | tail -n 3
     done

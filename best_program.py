@@ -14,8 +14,9 @@ row at a time, UNROLL rows per step, the next step's 2 x UNROLL 16-byte loads is
 step's arithmetic, as in the CUDA program); the half-simdgroups, then the simdgroups, merge their
 states. Prefill hands over to mx.fast.scaled_dot_product_attention.
 UNROLL and ONE_BLOCK_UNTIL are the CUDA program's, picked on an H100, not on an Apple GPU. SIMDGROUPS
-is 8 where the CUDA program's WARPS is 16: a Metal pipeline may allow fewer than 512 threads per
-threadgroup when its kernel uses many registers, and that has not been checked on Apple hardware.
+is 8 where the CUDA program's WARPS is 16 (its ONE_BLOCK_WARPS is 8, as here): a Metal pipeline may
+allow fewer than 512 threads per threadgroup when its kernel uses many registers, and that has not
+been checked on Apple hardware.
 
 Part by part (CUDA name -> Metal name):
 

@@ -1,8 +1,9 @@
 """Qwen3 GQA decode attention for MLX's CUDA back-end: split-K, one launch where one suffices.
 
 Written by hand from initial_program_cuda.py; WARPS, UNROLL, HEADS_PER_BLOCK, BLOCKS_PER_SM and the
-two path thresholds picked by benchmarks/pick_kernel_settings.py from a sweep of 19 variants on an H100
-(EVOLUTION_ANALYSIS.md has the measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
+two path thresholds picked by benchmarks/pick_kernel_settings.py from a sweep of 19 variants on an H100,
+ONE_BLOCK_WARPS from the kernels' GPU times under Nsight Compute (EVOLUTION_ANALYSIS.md has the
+measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
 mx.fast.scaled_dot_product_attention (cuDNN flash attention, which decode tok/s does not wait on).
 
 Both decode paths share one inner loop, `attend_slice`: a block takes a slice of the keys of one
@@ -12,8 +13,8 @@ per lane), UNROLL rows per step, and issues the next step's 2 x UNROLL 16-byte l
 step's arithmetic; it keeps a running (online) softmax; the half-warps, then the warps, merge
 their states.
 
-- Lk < ONE_BLOCK_UNTIL: one block per query-head group takes every key and writes the output: no
-  merge between blocks.
+- Lk < ONE_BLOCK_UNTIL: one block of ONE_BLOCK_WARPS warps per query-head group takes every key and
+  writes the output: no merge between blocks.
 - Lk < SPLIT_FROM: one launch. The CLUSTER blocks of a KV head form a thread block cluster
   (sm_90) and push their states into the first block's shared memory (distributed shared
   memory), which merges them and writes the output: no scratch memory, no second launch.
@@ -37,6 +38,7 @@ import mlx.core as mx
 
 # EVOLVE-BLOCK-START
 WARPS = 16  # warps per block
+ONE_BLOCK_WARPS = 8  # warps per block on the one-block path (short caches: a smaller block finishes sooner)
 UNROLL = 4  # key rows per half-warp per step
 CLUSTER = 8  # blocks per KV head on the one-launch path (8 is the portable maximum)
 ONE_BLOCK_UNTIL = 1024  # below this many keys, one block per head group takes them all
@@ -45,11 +47,14 @@ SMS = 132  # streaming multiprocessors of an H100 / H200
 BLOCKS_PER_SM = 1  # blocks an SM must be able to hold (caps registers); the split path launches this many per SM
 HEADS_PER_BLOCK = 2  # query heads a block scores: 2, Qwen3's GQA pair, reads each K/V row once
 THREADS = 32 * WARPS
+ONE_BLOCK_THREADS = 32 * ONE_BLOCK_WARPS
 
-DEVICE_CODE = f"""
+
+def constants(warps):
+    return f"""
 constexpr int HEAD_DIM = 128;
-constexpr int WARPS = {WARPS};
-constexpr int THREADS = {THREADS};
+constexpr int WARPS = {warps};
+constexpr int THREADS = {32 * warps};
 constexpr int UNROLL = {UNROLL};
 constexpr int CLUSTER = {CLUSTER};
 constexpr int HEADS = {HEADS_PER_BLOCK};
@@ -58,7 +63,10 @@ constexpr int ROWS_PER_STEP = HALF_WARPS * UNROLL;
 constexpr int STATE = HEADS * HEAD_DIM;  // accumulator floats of a block's softmax state
 constexpr float NO_SCORE = -1.0e30f;     // finite "minus infinity": exp() of it is 0, no inf - inf
 constexpr unsigned FULL_MASK = 0xffffffffu;
-""" + """
+"""
+
+
+DEVICE_CODE = """
 // Sum over the 16 lanes of a half-warp; every lane of the warp must call it.
 __device__ inline float half_warp_sum(float x) {
   for (int offset = 8; offset > 0; offset /= 2) x += __shfl_xor_sync(FULL_MASK, x, offset);
@@ -242,11 +250,26 @@ __device__ inline float merged(const float* maxes, const float* sums, const floa
 }
 """
 
-# One launch: the CLUSTER blocks of a (batch, KV head) are a cluster; block r takes the r-th slice.
-CLUSTER_HEADER = f"""
+
+
+def header(warps, cluster):
+    """Constants, the shared device code, and the kernel's attributes: launch bounds, and the cluster
+    shape where `cluster` (the one-block kernel declares it too: see the module docstring)."""
+    cluster_dims = f"__cluster_dims__({CLUSTER}, 1, 1) " if cluster else ""
+    return f"""
 #undef __global__
-#define __global__ __location__(global) __cluster_dims__({CLUSTER}, 1, 1) __launch_bounds__({THREADS}, {BLOCKS_PER_SM})
-""" + DEVICE_CODE
+#define __global__ __location__(global) {cluster_dims}__launch_bounds__({32 * warps}, {BLOCKS_PER_SM})
+""" + constants(warps) + DEVICE_CODE
+
+
+def compact(cuda):
+    """The source without comments, indentation or blank lines: MLX hashes a kernel's whole source on
+    every call (custom_kernel.cpp), so a shorter source costs less host time per call."""
+    lines = (line.split("//")[0].strip() for line in cuda.splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+# One launch: the CLUSTER blocks of a (batch, KV head) are a cluster; block r takes the r-th slice.
 CLUSTER_SOURCE = """
   cg::cluster_group cluster = cg::this_cluster();
   cluster.barrier_arrive();  // "this block has started": others may write to it once all have
@@ -297,10 +320,6 @@ ONE_BLOCK_SOURCE = """
 """
 
 # Two launches: each block writes its split's state; the merge kernel combines them.
-SPLIT_HEADER = f"""
-#undef __global__
-#define __global__ __location__(global) __launch_bounds__({THREADS}, {BLOCKS_PER_SM})
-""" + DEVICE_CODE
 SPLIT_SOURCE = """
   const int groups = queries_shape[1] / HEADS;
   const int splits = gridDim.x / groups;
@@ -344,14 +363,16 @@ def decode_kernels(scale):
         qkv = ["queries", "keys", "values"]
         _kernels[scale] = (
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_one_block", input_names=qkv, output_names=["out"],
-                                source=constant + ONE_BLOCK_SOURCE, header=CLUSTER_HEADER,
-                                ensure_row_contiguous=False),
+                                source=compact(constant + ONE_BLOCK_SOURCE),
+                                header=compact(header(ONE_BLOCK_WARPS, cluster=True)), ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_cluster", input_names=qkv, output_names=["out"],
-                                source=constant + CLUSTER_SOURCE, header=CLUSTER_HEADER, ensure_row_contiguous=False),
+                                source=compact(constant + CLUSTER_SOURCE), header=compact(header(WARPS, cluster=True)),
+                                ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_split", input_names=qkv, output_names=["states"],
-                                source=constant + SPLIT_SOURCE, header=SPLIT_HEADER, ensure_row_contiguous=False),
+                                source=compact(constant + SPLIT_SOURCE), header=compact(header(WARPS, cluster=False)),
+                                ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_merge", input_names=["states"], output_names=["out"],
-                                source=MERGE_SOURCE, header=DEVICE_CODE),
+                                source=compact(MERGE_SOURCE), header=compact(constants(WARPS) + DEVICE_CODE)),
         )
     return _kernels[scale]
 
@@ -371,8 +392,8 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
     k_len = keys.shape[2]
     if k_len < ONE_BLOCK_UNTIL:
         (out,) = one_block_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
-                                  output_dtypes=[queries.dtype], grid=(THREADS * groups, batch, 1),
-                                  threadgroup=(THREADS, 1, 1))
+                                  output_dtypes=[queries.dtype], grid=(ONE_BLOCK_THREADS * groups, batch, 1),
+                                  threadgroup=(ONE_BLOCK_THREADS, 1, 1))
         return out
     if k_len < SPLIT_FROM:
         (out,) = cluster_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],

@@ -301,6 +301,28 @@ def compile_cuda(launch: KernelLaunch, arch="sm_90a") -> CompileResult:
 
 
 def run_nvrtc(source: str, arch: str, ptxas_verbose: bool):
+    """(compiled, log) of NVRTC with MLX's options on this source."""
+    with nvrtc_program(source, arch, ["--ptxas-options=-v"] if ptxas_verbose else []) as (nvrtc, program, ok):
+        return ok, program_log(nvrtc, program)
+
+
+def compile_ptx(source: str, arch="sm_90a") -> str:
+    """The PTX NVRTC makes of this source with MLX's options (raises with the log if it fails)."""
+    import ctypes
+
+    with nvrtc_program(source, arch, []) as (nvrtc, program, ok):
+        if not ok:
+            raise RuntimeError(program_log(nvrtc, program))
+        size = ctypes.c_size_t()
+        nvrtc.nvrtcGetPTXSize(program, ctypes.byref(size))
+        ptx = ctypes.create_string_buffer(size.value)
+        nvrtc.nvrtcGetPTX(program, ptx)
+        return ptx.value.decode()
+
+
+@contextlib.contextmanager
+def nvrtc_program(source: str, arch: str, extra_options: list):
+    """(libnvrtc, the compiled program, whether it compiled), the program destroyed on exit."""
     import ctypes
 
     root = find_nvrtc()
@@ -317,17 +339,24 @@ def run_nvrtc(source: str, arch: str, ptxas_verbose: bool):
         stub.write_text(CUDA_STUB_HEADER)
         options = ["--device-as-default-execution-space", f"--gpu-architecture={arch}",
                    f"--include-path={scratch}", f"--include-path={root / 'include'}",
-                   f"--include-path={root / 'include' / 'cccl'}"] + (["--ptxas-options=-v"] if ptxas_verbose else [])
+                   f"--include-path={root / 'include' / 'cccl'}"] + extra_options
         program = ctypes.c_void_p()
         nvrtc.nvrtcCreateProgram(ctypes.byref(program), source.encode(), file_name.encode(), 0, None, None)
         argv = (ctypes.c_char_p * len(options))(*[o.encode() for o in options])
-        status = nvrtc.nvrtcCompileProgram(program, len(options), argv)
-        size = ctypes.c_size_t()
-        nvrtc.nvrtcGetProgramLogSize(program, ctypes.byref(size))
-        log = ctypes.create_string_buffer(size.value)
-        nvrtc.nvrtcGetProgramLog(program, log)
-        nvrtc.nvrtcDestroyProgram(ctypes.byref(program))
-    return status == 0, log.value.decode(errors="replace").strip()
+        try:
+            yield nvrtc, program, nvrtc.nvrtcCompileProgram(program, len(options), argv) == 0
+        finally:
+            nvrtc.nvrtcDestroyProgram(ctypes.byref(program))
+
+
+def program_log(nvrtc, program) -> str:
+    import ctypes
+
+    size = ctypes.c_size_t()
+    nvrtc.nvrtcGetProgramLogSize(program, ctypes.byref(size))
+    log = ctypes.create_string_buffer(size.value)
+    nvrtc.nvrtcGetProgramLog(program, log)
+    return log.value.decode(errors="replace").strip()
 
 
 def compile_metal_syntax(launch: KernelLaunch) -> CompileResult:

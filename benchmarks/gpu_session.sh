@@ -9,7 +9,8 @@
 #   stage pick         pick the constants from every result in $SWEEPS ($PICKED), kernel
 #                      microbenchmarks of the picked program (all lengths), of $BEFORE and, with
 #                      FLOOR=1, of the no-op kernel (the floor of any custom kernel call), each alone in
-#                      its process, and the correctness gates of the picked program
+#                      its process, and the gates of the picked program
+#   stage gates P      the evaluator's gates before timing (source, compiles, correctness, memcheck) on P
 #   stage evaluate P.. the evaluator on programs P.., quick subset, one evaluator in turn as an
 #                      evolution's worker (the first evaluation also measures missing ceilings and
 #                      discards a warm-up pair: the log's timestamps tell them apart); EVAL_ARGS adds
@@ -21,12 +22,18 @@
 #   stage aa N D       A/A: the baseline through the candidate path, N pairs of design D (lockstep or
 #                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py)
 #   stage full P N S   program P against the baseline on subset S (default full), N pairs
+#   stage gputime LENGTHS SPEC..  per program (a path, or a variant of best_program_cuda.py such as
+#                      WARPS=8,ONE_BLOCK_UNTIL=1073741824), each in its own process: kernel_benchmark.py at
+#                      the decode LENGTHS (eval us: host and GPU), then the GPU time of each kernel alone
+#                      under Nsight Compute (benchmarks/ncu_kernel_times.py); all in $OUT/gputime.tgz
 #   stage parallel "STAGE ARGS" ...   each stage on its own GPU at once, each with its own cache
 #                      ($QWEN3_GQA_CACHE-gpuI) and output folder (gpuI in $OUT/parallel.tgz), for a
 #                      machine of several GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the
 #                      other on one GPU; PART_TIMEOUT_S stops each of them, leaving time for the archive
 # PIN_TRIALS=1 keeps every child process on the cores local to its GPU (QWEN3_GQA_CHILD_CPUS), a trial
 # design to test against the host noise of benchmarks/results/2026-11-26-h100-session5.md, section 4.
+# MONITOR=1 logs the GPU's clocks, power and use every 250 ms ($OUT/monitor_STAGE.csv) and the host's load
+# every second ($OUT/load_STAGE.txt) while the stage runs, to tell GPU clocks from host noise.
 set -uo pipefail
 export PYTHONUNBUFFERED=1
 export QWEN3_GQA_CACHE=${QWEN3_GQA_CACHE:-/root/qwen3-gqa-cache}
@@ -43,6 +50,14 @@ if [[ -n "${PIN_TRIALS:-}" && "$stage" != parallel ]]; then
   QWEN3_GQA_CHILD_CPUS=$(cat "/sys/bus/pci/devices/${bus#0000}/local_cpulist") || exit 1
   export QWEN3_GQA_CHILD_CPUS
   echo "children keep to cores $QWEN3_GQA_CHILD_CPUS" | tee "$OUT/cpus_$stage.txt"
+fi
+if [[ -n "${MONITOR:-}" && "$stage" != parallel ]]; then
+  nvidia-smi -i "${CUDA_VISIBLE_DEVICES:-0}" -lms 250 --format=csv \
+      --query-gpu=timestamp,pstate,clocks.sm,clocks.mem,utilization.gpu,power.draw,temperature.gpu,clocks_event_reasons.active \
+      >"$OUT/monitor_$stage.csv" &
+  monitor=$!
+  while sleep 1; do echo "$(date +%T) $(cut -d' ' -f1-4 /proc/loadavg)"; done >"$OUT/load_$stage.txt" &
+  trap 'kill $monitor $! 2>/dev/null' EXIT
 fi
 $PY qwen3_model.py synthetic >/dev/null
 
@@ -89,7 +104,10 @@ PY
     for p in "$PICKED" ${BEFORE:-} ${FLOOR:+benchmarks/ceiling_program_cuda.py}; do
       $PY kernel_benchmark.py --program "$p" --lengths all --json "$OUT/kernel_all_$(basename "$p" .py).json" | tail -n 3
     done
-    $PY - "$PICKED" <<'PY' 2>&1 | tee -a "$OUT/correctness.log"
+    bash "$0" gates "$PICKED"
+    ;;
+  gates)
+    $PY - "$1" <<'PY' 2>&1 | tee -a "$OUT/correctness.log"
 import sys, tempfile
 from pathlib import Path
 import evaluator as ev
@@ -143,6 +161,24 @@ PY
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"
     $PY qwen3_benchmark_suite.py --subset "${3:-full}" --model synthetic --program "$program" --pairs "${2:-1}" \
         --warmup-pairs 0 --output "$OUT/full" 2>&1 | tee "$OUT/full.log" | tail -n 30
+    ;;
+  gputime)
+    lengths=$1; shift
+    dir="$OUT/gputime" && mkdir -p "$dir" /tmp/gputime
+    for spec in "$@"; do
+      program=$spec
+      [[ "$spec" == *.py ]] || program=$($PY benchmarks/kernel_variants.py best_program_cuda.py /tmp/gputime "$spec")
+      name=$(basename "$program" .py)
+      $PY kernel_benchmark.py --program "$program" --lengths "$lengths" --no-prefill --repeats 30 --copy-mib 256 \
+          --json "$dir/$name.json" | tail -n 1
+      for L in ${lengths//,/ }; do  # one length per profile: the table is per kernel name
+        ncu --clock-control none --metrics gpu__time_duration.sum --csv --log-file "$dir/$name.L$L.ncu.csv" \
+            $PY kernel_benchmark.py --program "$program" --lengths "$L" --no-prefill --repeats 3 --copy-mib 16 \
+            >/dev/null 2>&1
+        $PY benchmarks/ncu_kernel_times.py "$dir/$name.L$L.ncu.csv" | tee -a "$dir/$name.gputime.md"
+      done
+    done
+    (cd "$OUT" && tar czf gputime.tgz gputime && rm -rf gputime)
     ;;
   parallel)
     gpus=$(nvidia-smi -L | wc -l)

@@ -51,6 +51,7 @@ ONE_BLOCK_THREADS = 32 * ONE_BLOCK_WARPS
 
 
 def constants(warps):
+    """The compile-time constants of a kernel whose blocks have `warps` warps."""
     return f"""
 constexpr int HEAD_DIM = 128;
 constexpr int WARPS = {warps};
@@ -251,7 +252,6 @@ __device__ inline float merged(const float* maxes, const float* sums, const floa
 """
 
 
-
 def header(warps, cluster):
     """Constants, the shared device code, and the kernel's attributes: launch bounds, and the cluster
     shape where `cluster` (the one-block kernel declares it too: see the module docstring)."""
@@ -264,7 +264,8 @@ def header(warps, cluster):
 
 def compact(cuda):
     """The source without comments, indentation or blank lines: MLX hashes a kernel's whole source on
-    every call (custom_kernel.cpp), so a shorter source costs less host time per call."""
+    every call (custom_kernel.cpp), so a shorter source costs less host time per call. The CUDA here
+    has no string literals, so `//` always starts a comment."""
     lines = (line.split("//")[0].strip() for line in cuda.splitlines())
     return "\n".join(line for line in lines if line) + "\n"
 

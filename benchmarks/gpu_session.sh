@@ -57,7 +57,8 @@ if [[ -n "${MONITOR:-}" && "$stage" != parallel ]]; then
       >"$OUT/monitor_$stage.csv" &
   monitor=$!
   while sleep 1; do echo "$(date +%T) $(cut -d' ' -f1-4 /proc/loadavg)"; done >"$OUT/load_$stage.txt" &
-  trap 'kill $monitor $! 2>/dev/null' EXIT
+  load=$!
+  trap 'kill $monitor $load 2>/dev/null' EXIT
 fi
 $PY qwen3_model.py synthetic >/dev/null
 

@@ -3,8 +3,9 @@
 Written by hand from initial_program_cuda.py; WARPS, UNROLL, HEADS_PER_BLOCK, BLOCKS_PER_SM and
 SPLIT_FROM picked by benchmarks/pick_kernel_settings.py from a sweep of 19 variants on an H100,
 ONE_BLOCK_WARPS from the kernels' GPU times under Nsight Compute, and ONE_BLOCK_UNTIL from timing
-256, 512 and 1024 with those 8-warp blocks (EVOLUTION_ANALYSIS.md has the measurements). Decode (Lq == 1) runs the kernels below; prefill hands over to
-mx.fast.scaled_dot_product_attention (cuDNN flash attention, which decode tok/s does not wait on).
+256, 512 and 1024 with those 8-warp blocks (EVOLUTION_ANALYSIS.md has the measurements). Decode
+(Lq == 1) runs the kernels below; prefill hands over to mx.fast.scaled_dot_product_attention (cuDNN
+flash attention, which decode tok/s does not wait on).
 
 Both decode paths share one inner loop, `attend_slice`: a block takes a slice of the keys of one
 KV head and scores both query heads of the GQA pair against every K row it loads, so each K/V

@@ -13,10 +13,14 @@ every K row it loads, keeping a running softmax per half-simdgroup (16 lanes x 8
 row at a time, UNROLL rows per step, the next step's 2 x UNROLL 16-byte loads issued before this
 step's arithmetic, as in the CUDA program); the half-simdgroups, then the simdgroups, merge their
 states. Prefill hands over to mx.fast.scaled_dot_product_attention.
-UNROLL and ONE_BLOCK_UNTIL are the CUDA program's, picked on an H100, not on an Apple GPU. SIMDGROUPS
-is 8 where the CUDA program's WARPS is 16 (its ONE_BLOCK_WARPS is 8, as here): a Metal pipeline may
+UNROLL is the CUDA program's, picked on an H100, not on an Apple GPU. ONE_BLOCK_UNTIL (1024) is the
+CUDA program's before session 6 moved it to 512, where its cluster path, which has no counterpart
+here, overtook the one-block path; against a split path it was never timed. SIMDGROUPS is 8 where the CUDA program's WARPS is 16 (its ONE_BLOCK_WARPS is 8, as here): a Metal pipeline may
 allow fewer than 512 threads per threadgroup when its kernel uses many registers, and that has not
-been checked on Apple hardware.
+been checked on Apple hardware. The CUDA program hands MLX its code through an included file, so
+that the source MLX hashes on every call is one line; MLX's Metal path hashes its source per call
+too (metal/custom_kernel.cpp), but whether Metal's runtime compiler reads an #include from the
+file system could not be tried here, so this port keeps its code inline.
 
 Part by part (CUDA name -> Metal name):
 
@@ -29,10 +33,11 @@ Part by part (CUDA name -> Metal name):
 | next step's loads before this step's arithmetic | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` |
 | softmax state of a block | `struct State` in `__shared__` | `struct State` in `threadgroup` |
 | the inner loop and in-block merges | `attend_slice` (its own `__shared__` arrays) | `attend_slice` (threadgroup arrays passed in: Metal declares them in the kernel) |
-| one-block path (Lk < ONE_BLOCK_UNTIL) | `ONE_BLOCK_SOURCE` | `ONE_BLOCK_SOURCE` |
-| split kernel | `SPLIT_SOURCE` | `SPLIT_SOURCE` |
-| merge kernel | `MERGE_SOURCE`, `merged` | `MERGE_SOURCE`, `merged` |
-| one-launch cluster path (Lk < SPLIT_FROM) | `CLUSTER_SOURCE` | none: no clusters in Metal; the split path instead |
+| one-block path (Lk < ONE_BLOCK_UNTIL) | `ONE_BLOCK_KERNEL` | `ONE_BLOCK_SOURCE` |
+| split kernel | `SPLIT_KERNEL` | `SPLIT_SOURCE` |
+| merge kernel | `MERGE_KERNEL`, `merged` | `MERGE_SOURCE`, `merged` |
+| one-launch cluster path (Lk < SPLIT_FROM) | `CLUSTER_KERNEL` | none: no clusters in Metal; the split path instead |
+| what MLX gets as the kernel's source | one call; the code in an included file (`included`) | the code |
 | block / threadgroup index | `blockIdx`, `threadIdx` | `threadgroup_position_in_grid`, `thread_index_in_threadgroup` |
 
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array

@@ -30,10 +30,19 @@ The one-block kernel declares the cluster kernel's cluster shape too, though its
 MLX 0.32's CUDA graph cache may update a graph's kernel node from one kernel to the other, and such
 an update is only safe between kernels of the same cluster shape (MLX's device.cpp says so).
 
+MLX 0.32 also rebuilds and hashes a kernel's whole source on every call, which made source length a
+host cost per call. So each kernel's code is a device function in a file that the header
+`#include`s (`included`), and the source MLX hashes is the one line that calls it.
+
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
     queries [B, 16, Lq, 128], keys/values [B, 8, Lk, 128], read through their strides; mask None,
     "causal" or an mx.array; returns [B, 16, Lq, 128] in queries.dtype.
 """
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
 
 import mlx.core as mx
 
@@ -263,17 +272,36 @@ def header(warps, cluster):
 """ + constants(warps) + DEVICE_CODE
 
 
-def compact(cuda):
-    """The source without comments, indentation or blank lines: MLX hashes a kernel's whole source on
-    every call (custom_kernel.cpp), so a shorter source costs less host time per call. The CUDA here
-    has no string literals, so `//` always starts a comment."""
-    lines = (line.split("//")[0].strip() for line in cuda.splitlines())
-    return "\n".join(line for line in lines if line) + "\n"
+def included(cuda):
+    """An `#include` of a file that holds `cuda`, written once and named by its hash.
 
+    MLX 0.32 rebuilds and hashes a kernel's whole source, header included, on every call
+    (custom_kernel.cpp), about 1 us of host time per call for 7 KB; a one-line include costs next to
+    nothing, and NVRTC reads the file only when it compiles. The hash in the name keeps MLX's cache of
+    compiled kernels, which is keyed on the source, keyed on this code too."""
+    path = KERNEL_FILES / f"{hashlib.sha256(cuda.encode()).hexdigest()[:24]}.cuh"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        scratch.write_text(cuda)
+        scratch.replace(path)  # atomic: a process compiling at the same time reads all of it or none
+    return f'#include "{path}"\n'
+
+
+KERNEL_FILES = Path(tempfile.gettempdir()) / f"qwen3_gqa_kernels_{os.getuid()}"
+
+# The kernels' bodies, each a device function that the kernel MLX generates calls with its
+# arguments: the source MLX hashes per call stays one line (see `included`).
+ATTENTION_PARAMS = """const __nv_bfloat16* queries, const Shape& queries_shape, const Strides& queries_strides,
+    const __nv_bfloat16* keys, const Shape& keys_shape, const Strides& keys_strides, const __nv_bfloat16* values,
+    const Strides& values_strides, float scale"""
+ATTENTION_ARGS = "queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides"
 
 # One launch: the CLUSTER blocks of a (batch, KV head) are a cluster; block r takes the r-th slice.
-CLUSTER_SOURCE = """
-  cg::cluster_group cluster = cg::this_cluster();
+CLUSTER_KERNEL = f"""
+template <typename Shape, typename Strides>
+__device__ void cluster_kernel({ATTENTION_PARAMS}, __nv_bfloat16* out) {{""" + """
+  cooperative_groups::cluster_group cluster = cooperative_groups::this_cluster();
   cluster.barrier_arrive();  // "this block has started": others may write to it once all have
   const int rank = cluster.block_rank();
   const int q_head0 = (blockIdx.x / CLUSTER) * HEADS;
@@ -286,7 +314,7 @@ CLUSTER_SOURCE = """
   __shared__ State state;
   __shared__ State gathered[CLUSTER];  // filled in the cluster's first block only
   attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, q_head0, begin, end, SCALE, state);
+               batch, q_head0, begin, end, scale, state);
 
   cluster.barrier_wait();
   State* to_first = cluster.map_shared_rank(&gathered[rank], 0);
@@ -305,24 +333,30 @@ CLUSTER_SOURCE = """
       out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] = __float2bfloat16(x);
     }
   }
+}
 """
 
 # One launch, one block per (head group, batch), every key: the block's state is the answer.
-ONE_BLOCK_SOURCE = """
+ONE_BLOCK_KERNEL = f"""
+template <typename Shape, typename Strides>
+__device__ void one_block_kernel({ATTENTION_PARAMS}, __nv_bfloat16* out) {{""" + """
   const int q_head0 = blockIdx.x * HEADS;
   const int batch = blockIdx.y;
   __shared__ State state;
   attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, q_head0, 0, keys_shape[2], SCALE, state);
+               batch, q_head0, 0, keys_shape[2], scale, state);
   for (int i = threadIdx.x; i < STATE; i += THREADS) {
     const int h = i / HEAD_DIM;
     out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] =
         __float2bfloat16(state.acc[i] / state.sum[h]);
   }
+}
 """
 
 # Two launches: each block writes its split's state; the merge kernel combines them.
-SPLIT_SOURCE = """
+SPLIT_KERNEL = f"""
+template <typename Shape, typename Strides>
+__device__ void split_kernel({ATTENTION_PARAMS}, float* states) {{""" + """
   const int groups = queries_shape[1] / HEADS;
   const int splits = gridDim.x / groups;
   const int split = blockIdx.x % splits;
@@ -335,16 +369,19 @@ SPLIT_SOURCE = """
 
   __shared__ State state;
   attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, group * HEADS, begin, end, SCALE, state);
+               batch, group * HEADS, begin, end, scale, state);
   State* to = reinterpret_cast<State*>(states) + (batch * groups + group) * splits + split;
   for (int i = threadIdx.x; i < STATE; i += THREADS) to->acc[i] = state.acc[i];
   if (threadIdx.x < HEADS) {
     to->max[threadIdx.x] = state.max[threadIdx.x];
     to->sum[threadIdx.x] = state.sum[threadIdx.x];
   }
+}
 """
-MERGE_SOURCE = """
-  // One block per (batch, head group), one thread per output element of the group.
+# One block per (batch, head group), one thread per output element of the group.
+MERGE_KERNEL = """
+template <typename Shape>
+__device__ void merge_kernel(const float* states, const Shape& states_shape, __nv_bfloat16* out) {
   const int groups = states_shape[1];
   const int splits = states_shape[2];
   const int group = blockIdx.x;
@@ -354,27 +391,32 @@ MERGE_SOURCE = """
   constexpr int STRIDE = sizeof(State) / sizeof(float);
   const float x = merged(&first->max[h], &first->sum[h], &first->acc[threadIdx.x], splits, STRIDE);
   out[(batch * groups * HEADS + group * HEADS + h) * HEAD_DIM + threadIdx.x % HEAD_DIM] = __float2bfloat16(x);
+}
 """
 STATE_FLOATS = HEADS_PER_BLOCK * (128 + 2)
 
 
 def decode_kernels(scale):
-    """The four kernels for one softmax scale (a compile-time constant: one input fewer per call)."""
+    """The four kernels for one softmax scale (a literal in the call: one input fewer per call)."""
     if scale not in _kernels:
-        constant = f"  constexpr float SCALE = {float(scale)!r}f;\n"
         qkv = ["queries", "keys", "values"]
+        call = f"{ATTENTION_ARGS}, {float(scale)!r}f"
         _kernels[scale] = (
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_one_block", input_names=qkv, output_names=["out"],
-                                source=compact(constant + ONE_BLOCK_SOURCE),
-                                header=compact(header(ONE_BLOCK_WARPS, cluster=True)), ensure_row_contiguous=False),
+                                source=f"one_block_kernel({call}, out);",
+                                header=included(header(ONE_BLOCK_WARPS, cluster=True) + ONE_BLOCK_KERNEL),
+                                ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_cluster", input_names=qkv, output_names=["out"],
-                                source=compact(constant + CLUSTER_SOURCE), header=compact(header(WARPS, cluster=True)),
+                                source=f"cluster_kernel({call}, out);",
+                                header=included(header(WARPS, cluster=True) + CLUSTER_KERNEL),
                                 ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_split", input_names=qkv, output_names=["states"],
-                                source=compact(constant + SPLIT_SOURCE), header=compact(header(WARPS, cluster=False)),
+                                source=f"split_kernel({call}, states);",
+                                header=included(header(WARPS, cluster=False) + SPLIT_KERNEL),
                                 ensure_row_contiguous=False),
             mx.fast.cuda_kernel(name="qwen3_gqa_decode_merge", input_names=["states"], output_names=["out"],
-                                source=compact(MERGE_SOURCE), header=compact(constants(WARPS) + DEVICE_CODE)),
+                                source="merge_kernel(states, states_shape, out);",
+                                header=included(constants(WARPS) + DEVICE_CODE + MERGE_KERNEL)),
         )
     return _kernels[scale]
 

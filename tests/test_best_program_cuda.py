@@ -1,6 +1,7 @@
 """best_program_cuda.py, what a machine without the GPU can check (tests/test_gpu.py runs its kernels)."""
 
 import re
+import sys
 
 import pytest
 from conftest import ROOT
@@ -8,26 +9,37 @@ from conftest import ROOT
 import best_program_cuda
 import kernel_compile_check as kcc
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from kernel_variants import write_variant  # noqa: E402
 
-def test_compact_drops_comments_indentation_and_blank_lines_only():
-    cuda = "constexpr int A = 1;  // why\n\n    // a comment line\n  #pragma unroll\n  x = a / b;\n"
-    assert best_program_cuda.compact(cuda) == "constexpr int A = 1;\n#pragma unroll\nx = a / b;\n"
+INCLUDE = re.compile(r'#include "(/[^"]+)"\n')
+
+
+def included_path(line):
+    return INCLUDE.fullmatch(line).group(1)
+
+
+def test_included_writes_the_code_once_in_a_file_named_by_its_hash(tmp_path, monkeypatch):
+    monkeypatch.setattr(best_program_cuda, "KERNEL_FILES", tmp_path)
+    one, two = "__device__ int one() { return 1; }\n", "__device__ int two() { return 2; }\n"
+    path = included_path(best_program_cuda.included(one))
+    assert open(path).read() == one
+    assert included_path(best_program_cuda.included(one)) == path
+    assert included_path(best_program_cuda.included(two)) != path
+    assert len(list(tmp_path.iterdir())) == 2  # no scratch file left behind
 
 
 @pytest.mark.skipif(kcc.find_nvrtc() is None, reason="NVRTC is not installed (requirements-test.txt)")
-def test_compacting_the_kernel_source_changes_no_generated_code(tmp_path):
-    source = (ROOT / "best_program_cuda.py").read_text()
-    as_written = tmp_path / "best_program_cuda_as_written.py"
-    as_written.write_text(source.replace('def compact(cuda):\n', 'def compact(cuda):\n    return cuda\n', 1))
-    compacted = {launch.name: launch.source for launch in kcc.capture_launches(ROOT / "best_program_cuda.py")}
-    written = {launch.name: launch.source for launch in kcc.capture_launches(as_written)}
-    assert compacted.keys() == written.keys() and compacted
-    for name in compacted:
-        assert len(compacted[name]) < 0.85 * len(written[name]), name  # the point: less to hash per call
-        ptx = [normalized(kcc.compile_ptx(s)) for s in (compacted[name], written[name])]
-        assert ptx[0] == ptx[1], f"{name}: compacting its source changed the PTX"
+@pytest.mark.parametrize("settings", ["", "SPLIT_FROM=1,ONE_BLOCK_UNTIL=0"])  # every kernel is launched once
+def test_each_kernel_compiles_from_a_short_source_that_includes_its_code(settings, tmp_path):
+    program = ROOT / "best_program_cuda.py"
+    if settings:
+        program = tmp_path / "variant.py"
+        write_variant((ROOT / "best_program_cuda.py").read_text(), dict(s.split("=") for s in settings.split(",")), program)
+    launches = kcc.capture_launches(program)
+    assert launches
+    for launch in launches:
+        assert len(launch.source) < 1200, launch.name  # the point: MLX hashes this on every call
+        assert INCLUDE.search(launch.source), launch.name
+        assert kcc.compile_cuda(launch).ok, launch.name
 
-
-def normalized(ptx):
-    """PTX without its comments and without the source's hash, which NVRTC puts in internal names."""
-    return re.sub(r"_[0-9a-f]{16}_cu_", "_cu_", re.sub(r"^\s*//.*$", "", ptx, flags=re.M))

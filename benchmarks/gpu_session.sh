@@ -73,9 +73,12 @@ case "$stage" in
     for base in "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=2" "WARPS=16,UNROLL=4,HEADS_PER_BLOCK=2" \
                 "WARPS=16,UNROLL=2,HEADS_PER_BLOCK=2" "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=1" \
                 "WARPS=16,UNROLL=4,HEADS_PER_BLOCK=1"; do
-      # each decode path forced at every length (benchmarks/pick_kernel_settings.py PATHS)
-      specs+=("$base,ONE_BLOCK_UNTIL=1073741824" "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1073741824"
-              "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1")
+      # each decode path forced at every length (benchmarks/pick_kernel_settings.py PATHS); the
+      # one-block path with each of its own block sizes (ONE_BLOCK_WARPS, which only it reads)
+      for one_block_warps in 4 8 16; do
+        specs+=("$base,ONE_BLOCK_WARPS=$one_block_warps,ONE_BLOCK_UNTIL=1073741824")
+      done
+      specs+=("$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1073741824" "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1")
     done
     for base in "WARPS=8,UNROLL=4,HEADS_PER_BLOCK=2,BLOCKS_PER_SM=2" "WARPS=8,UNROLL=2,HEADS_PER_BLOCK=2,BLOCKS_PER_SM=2"; do
       specs+=("$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1073741824" "$base,ONE_BLOCK_UNTIL=0,SPLIT_FROM=1")

@@ -6,7 +6,9 @@ two-launch split. For each base the fastest path is taken at each length; the th
 the paths change (ONE_BLOCK_UNTIL: from the shortest length at which the cluster beats one block
 there and at every longer length; SPLIT_FROM: likewise for the split against the cluster), and the
 base whose combined times give the best geometric-mean speedup over SDPA wins. A base swept without
-the one-block variant keeps ONE_BLOCK_UNTIL at 0. A result's settings are its "settings" entry (the
+the one-block variant keeps ONE_BLOCK_UNTIL at 0. ONE_BLOCK_WARPS is read by the one-block path
+alone, so it is swept on that path's variants only: each of its values is tried with the base's
+cluster and split times. A result's settings are its "settings" entry (the
 tune stage of gpu_session.sh adds it), else the first line of its variant file.
 
     python benchmarks/pick_kernel_settings.py sweep.json best_program_cuda.py picked.py
@@ -28,6 +30,7 @@ PATHS = {  # the settings that force one decode path at every length
     "split": {"ONE_BLOCK_UNTIL": 0, "SPLIT_FROM": 1},
 }
 THRESHOLDS = ("ONE_BLOCK_UNTIL", "SPLIT_FROM")
+ONE_BLOCK_ONLY = ("ONE_BLOCK_WARPS",)  # settings that only the one-block path reads
 
 
 def path_of(settings: dict) -> str:
@@ -57,17 +60,21 @@ def settings_of_base(paths: dict):
 
 
 def pick(results):
-    by_base = {}
+    by_base = {}  # {base: {path: {the one-block path's own settings: times}}}
     for r in results:
         s = {k: int(v) for k, v in (r.get("settings") or variant_settings(r["program"])).items()}
-        base = tuple(sorted((k, v) for k, v in s.items() if k not in THRESHOLDS))
+        path = path_of(s)
+        own = tuple(sorted((k, v) for k, v in s.items() if k in ONE_BLOCK_ONLY and path == "one_block"))
+        base = tuple(sorted((k, v) for k, v in s.items() if k not in THRESHOLDS + ONE_BLOCK_ONLY))
         times = {row["k_len"]: (row["program"]["eval_us"], row["sdpa"]["eval_us"]) for row in r["rows"]}
-        by_base.setdefault(base, {})[path_of(s)] = times
+        by_base.setdefault(base, {}).setdefault(path, {})[own] = times
     best = None
     for base, paths in by_base.items():
-        score, thresholds = settings_of_base(paths)
-        if best is None or score > best[0]:
-            best = (score, {**dict(base), **thresholds})
+        shared = {path: times[()] for path, times in paths.items() if path != "one_block"}
+        for own, one_block in (paths.get("one_block") or {(): None}).items():
+            score, thresholds = settings_of_base({**shared, **({"one_block": one_block} if one_block else {})})
+            if best is None or score > best[0]:
+                best = (score, {**dict(base), **dict(own), **thresholds})
     return best
 
 

@@ -70,3 +70,16 @@ def test_the_picked_constants_are_written_into_the_program(tmp_path):
     assert source.startswith(VARIANT_LINE)
     for line in ("WARPS = 8", "UNROLL = 4", "ONE_BLOCK_UNTIL = 0", "SPLIT_FROM = 32768"):
         assert f"\n{line}  #" in source
+
+
+def test_one_block_warps_is_picked_from_the_one_block_variants_alone():
+    base = sweep({"WARPS": 16}, one_block=[9, 13, 40, 200], cluster=[8, 12, 20, 90], split=[12, 15, 30, 60])
+    faster_one_block = [{**r, "settings": {**r["settings"], "ONE_BLOCK_WARPS": 4},
+                         "rows": [{**row, "program": {"eval_us": 5.0 if row["k_len"] == 1 else 500.0}} for row in r["rows"]]}
+                        for r in base if r["settings"]["ONE_BLOCK_UNTIL"] == PATHS["one_block"]["ONE_BLOCK_UNTIL"]]
+    for r in base:
+        if r["settings"]["ONE_BLOCK_UNTIL"] == PATHS["one_block"]["ONE_BLOCK_UNTIL"]:
+            r["settings"]["ONE_BLOCK_WARPS"] = 8
+    score, settings = pick(base + faster_one_block)
+    assert settings == {"WARPS": 16, "ONE_BLOCK_WARPS": 4, "ONE_BLOCK_UNTIL": 256, "SPLIT_FROM": 32768}
+    assert score == pytest.approx((30 / 5 * 30 / 12 * 30 / 20 * 30 / 60) ** 0.25)

@@ -138,14 +138,16 @@ info["gpu_time_nsight_compute"]["L32768_us"] = {
     "machine_2_c8": {"cluster_kernel": [52.38, 52.19, 52.19], "inline_program_cluster_kernel": [57.70, 57.22, 57.33]},
     "machine_3_c10": {"cluster_kernel": [57.34, 57.25], "inline_program_cluster_kernel": [52.06, 52.13]},
     "machine_4_c13": {"cluster_kernel": [57.92, 58.18], "inline_program_cluster_kernel": [53.62, 53.71]},
+    "machine_5_c15": {"cluster_kernel": [58.18, 57.81], "inline_program_cluster_kernel": [53.86, 53.74]},
     "sdpa_cudnn_flash_kernel": "57.7-58.2 in every process", "sdpa_cudnn_reduction_kernel": 4.42}
 info["gpu_time_nsight_compute"]["note"] = (
     "the 32K cluster kernel runs in one of two times, about 52 or 57 us. On a machine the time follows the program's CUDA "
-    "text, not its machine code (a kernel name or a comment can move it: c10), and the same text is fast on some machines "
+    "text, not its machine code (a kernel name or a comment, with the same SASS, can move it: c10, sass_compare.txt), and the same text is fast on some machines "
     "and slow on others. In the slow state DRAM bytes are the same, 13 % more L2 sectors cross the fabric between the L2 "
     "partitions and the L2 hit rate is 13 % against 2 % (c13). Cause unknown (report, section 4).")
-info["gpu_time_nsight_compute"]["command"] += "; bash runs/split32k/split32k.sh (c10); bash runs/split32k/fabric.sh (c13)"
-info["gpu_time_nsight_compute"]["sources"] += f", {R}/c10-split32k/*.md, {R}/c13-fabric/*.txt"
+info["gpu_time_nsight_compute"]["command"] += ("; bash runs/split32k/split32k.sh (c10); bash runs/split32k/fabric.sh (c13); "
+                                               "bash runs/split32k/stalls.sh (c15)")
+info["gpu_time_nsight_compute"]["sources"] += f", {R}/c10-split32k/*.md, {R}/c13-fabric/*.txt, {R}/c15-stalls/*.txt"
 info["slow_state_machine"] = {
     "what": "machine 3, where this program's 32K kernel was in the slow state and the inline program's in the fast one",
     "command": "3 alternating pairs, as against_inline_source (c11)", "source": f"{R}/c11-ab2/",

@@ -42,4 +42,3 @@ def test_each_kernel_compiles_from_a_short_source_that_includes_its_code(setting
         assert len(launch.source) < 1200, launch.name  # the point: MLX hashes this on every call
         assert INCLUDE.search(launch.source), launch.name
         assert kcc.compile_cuda(launch).ok, launch.name
-

@@ -73,13 +73,10 @@ def test_the_picked_constants_are_written_into_the_program(tmp_path):
 
 
 def test_one_block_warps_is_picked_from_the_one_block_variants_alone():
-    base = sweep({"WARPS": 16}, one_block=[9, 13, 40, 200], cluster=[8, 12, 20, 90], split=[12, 15, 30, 60])
-    faster_one_block = [{**r, "settings": {**r["settings"], "ONE_BLOCK_WARPS": 4},
-                         "rows": [{**row, "program": {"eval_us": 5.0 if row["k_len"] == 1 else 500.0}} for row in r["rows"]]}
-                        for r in base if r["settings"]["ONE_BLOCK_UNTIL"] == PATHS["one_block"]["ONE_BLOCK_UNTIL"]]
-    for r in base:
-        if r["settings"]["ONE_BLOCK_UNTIL"] == PATHS["one_block"]["ONE_BLOCK_UNTIL"]:
-            r["settings"]["ONE_BLOCK_WARPS"] = 8
-    score, settings = pick(base + faster_one_block)
+    unused = [0, 0, 0, 0]
+    one_block_8 = sweep({"WARPS": 16, "ONE_BLOCK_WARPS": 8}, [9, 13, 40, 200], unused, unused)[0]
+    one_block_4 = sweep({"WARPS": 16, "ONE_BLOCK_WARPS": 4}, [5, 500, 500, 500], unused, unused)[0]
+    cluster, split = sweep({"WARPS": 16}, unused, [8, 12, 20, 90], [12, 15, 30, 60])[1:]
+    score, settings = pick([one_block_8, one_block_4, cluster, split])
     assert settings == {"WARPS": 16, "ONE_BLOCK_WARPS": 4, "ONE_BLOCK_UNTIL": 256, "SPLIT_FROM": 32768}
     assert score == pytest.approx((30 / 5 * 30 / 12 * 30 / 20 * 30 / 60) ** 0.25)

@@ -7,10 +7,17 @@ clock, from the moments the child prints each generated token: the candidate run
 and could patch the child's clocks. The child's own tokens-per-second figure is cross-checked
 against ours.
 
-A generation's decode speed is 1 / the median time between tokens. The hosts this runs on stall
-now and then (the same generation in one process varied from 150 to 310 tok/s on an H200 host);
-a stall lengthens a few intervals, which the median ignores and the mean does not. The mean-based
-figure (tokens / decode seconds, mlx-lm's definition) is kept beside it.
+A benchmark's decode speed is taken from the times between tokens, and it has to survive the
+hosts this runs on. Their host speed comes in two states: on an H100 machine a process decoded at
+about 4 ms a token or about 6-7 ms, with its main thread busy all the time in both, and a process
+kept its state over several turns while the other process of its pair, running in between, often
+had the other state (benchmarks/results/2026-11-26-h100-session8.md). So the speed is
+`decode_speed()`: per quarter of a generation (by token position, so every cache length counts
+alike), the 10th percentile of the intervals, pooled over every generation of that benchmark that
+the estimate covers; 1 / their geometric mean. A process that spent part of a generation in the slow
+state keeps its fast tokens; with `pool` > 1, pairs are pooled in groups, and the estimate holds as
+long as one of a group's processes was fast. mlx-lm's mean-based figure (tokens / decode seconds) is
+cross-checked against the parent's clock, not scored.
 
     python qwen3_benchmark_suite.py --subset quick --model synthetic               # baseline only
     python qwen3_benchmark_suite.py --subset quick --program initial_program_cuda.py --pairs 4
@@ -45,6 +52,8 @@ MAX_CLOCK_GAP = 0.10  # child-reported vs parent-measured decode time; more than
 CLOCK_SLACK_S = 0.03  # plus this per generation: on a busy machine our reading of a line may wait
 # for the scheduler (the score uses our clock only; this check names tampering, it does not guard)
 SPOT_CHECKS = 3  # decode calls per generation compared with SDPA inside the timed process
+SPEED_QUANTILE = 0.10  # decode_speed(): the interval kept from each quarter of the pooled generations
+SPEED_PARTS = 4
 MARKER = "@@"
 DESIGNS = ("sequential", "lockstep")  # how a pair of trials runs (measure_speedup)
 TOKEN_MARKER = MARKER + "t"  # one line per generated token between the first and the last
@@ -222,10 +231,27 @@ class Trial:
     info: dict  # model, layers, device, mlx version as the child reported them
     wall_s: float
 
+    def intervals(self, benchmark) -> list:
+        """The token intervals of each of this trial's generations of one benchmark."""
+        return [g.intervals_s for g in self.generations if g.benchmark == benchmark]
+
     def decode_tps(self, benchmark) -> float:
-        """1 / the median time between tokens, over all of this trial's repeats of one benchmark."""
-        intervals = [s for g in self.generations if g.benchmark == benchmark for s in g.intervals_s]
-        return 1.0 / float(np.median(intervals))
+        return decode_speed(self.intervals(benchmark))
+
+
+def median_token_speed(generations) -> float:
+    """1 / the median token interval of the generations: the typical token, against which the evaluator
+    checks that a program's decode_speed is not made of a few fast tokens."""
+    return 1.0 / float(np.median(np.concatenate(generations)))
+
+
+def decode_speed(generations) -> float:
+    """Tokens per second from the token intervals (s) of several generations of one benchmark: per
+    quarter of a generation, the SPEED_QUANTILE of the intervals of that quarter of every generation;
+    1 / the geometric mean of those (the module docstring says why)."""
+    quarters = [np.concatenate([np.array_split(np.asarray(g, dtype=float), SPEED_PARTS)[j] for g in generations])
+                for j in range(SPEED_PARTS)]
+    return float(np.exp(-np.mean([np.log(np.quantile(q, SPEED_QUANTILE)) for q in quarters if len(q)])))
 
 
 @dataclass(frozen=True)
@@ -616,12 +642,12 @@ def check_calls(g: Generation, config: BenchmarkConfig, layers, side, rules=Tria
 @dataclass
 class BenchmarkSpeedup:
     benchmark: str
-    baseline_decode_tps: float  # median over pairs
+    baseline_decode_tps: float  # median over groups of pairs (a group: `pool` pairs, pooled)
     candidate_decode_tps: float
     speedup: float  # candidate / baseline, from the medians
-    ci_low: float  # 95 % interval of the geometric mean of the pair ratios
+    ci_low: float  # 95 % interval of the geometric mean of the groups' ratios
     ci_high: float
-    pair_ratios: list
+    group_ratios: list  # one per group of pairs
 
 
 @dataclass
@@ -636,6 +662,12 @@ class SpeedupReport:
     candidate_trials: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
     wall_s: float = 0.0
+    pool: int = 1  # pairs per group: each side's trials in a group are pooled into one estimate
+    median_token_share: float = 1.0  # pair by pair, the speedup by the median token / by decode_speed (geomean)
+
+    @property
+    def groups(self) -> int:
+        return self.pairs // self.pool
 
     def to_dict(self):
         return asdict(self)
@@ -651,17 +683,18 @@ class SpeedupReport:
             share = f"{(b.speedup - 1) / (ceiling - 1):.0%}" if ceiling and ceiling > 1.0 else "-"
             rows.append(
                 f"| {b.benchmark} | {b.baseline_decode_tps:.1f} | {b.candidate_decode_tps:.1f} | {b.speedup:.3f} | "
-                f"{interval_text(b.ci_low, b.ci_high, self.pairs)} | {f'{ceiling:.3f}' if ceiling else '-'} | {share} |"
+                f"{interval_text(b.ci_low, b.ci_high, self.groups)} | {f'{ceiling:.3f}' if ceiling else '-'} | {share} |"
             )
+        pooled = f", pooled in {self.groups} groups of {self.pool}" if self.pool > 1 else ""
         rows.append(
-            f"| geometric mean ({self.pairs} pairs) | | | {self.geomean_speedup:.3f} | "
-            f"{interval_text(self.ci_low, self.ci_high, self.pairs)} | | |"
+            f"| geometric mean ({self.pairs} pairs{pooled}) | | | {self.geomean_speedup:.3f} | "
+            f"{interval_text(self.ci_low, self.ci_high, self.groups)} | | |"
         )
         return "\n".join(rows)
 
 
-def interval_text(low, high, pairs) -> str:
-    return f"{low:.3f}-{high:.3f}" if pairs >= 2 else "none (1 pair)"
+def interval_text(low, high, groups) -> str:
+    return f"{low:.3f}-{high:.3f}" if groups >= 2 else "none (1 pair or group)"
 
 
 def log_mean_interval(log_values, confidence=0.95):
@@ -674,11 +707,23 @@ def log_mean_interval(log_values, confidence=0.95):
     return float(np.exp(low)), float(np.exp(high))
 
 
-def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, wall_s) -> SpeedupReport:
+def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, wall_s, pool=1) -> SpeedupReport:
+    """Per benchmark, the speedup of each group of `pool` consecutive pairs (each side's trials in the
+    group pooled by decode_speed), and 95 % intervals over the groups."""
+    check_pool(len(baseline_trials), pool)
     names = [c.name for c in configs]
-    base = np.array([[t.decode_tps(n) for n in names] for t in baseline_trials])
-    cand = np.array([[t.decode_tps(n) for n in names] for t in candidate_trials])
-    log_ratios = np.log(cand / base)  # [pairs, benchmarks]
+    groups = [range(i, i + pool) for i in range(0, len(baseline_trials), pool)]
+
+    def speeds(trials):  # [groups, benchmarks]
+        return np.array([[decode_speed([g for i in group for g in trials[i].intervals(n)]) for n in names]
+                         for group in groups])
+
+    def pair_speedups(speed):  # [pairs, benchmarks]
+        return np.array([[speed(c.intervals(n)) / speed(b.intervals(n)) for n in names]
+                         for b, c in zip(baseline_trials, candidate_trials)])
+
+    base, cand = speeds(baseline_trials), speeds(candidate_trials)
+    log_ratios = np.log(cand / base)  # [groups, benchmarks]
     rows = []
     for j, name in enumerate(names):
         low, high = log_mean_interval(log_ratios[:, j])
@@ -686,12 +731,20 @@ def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, w
         rows.append(BenchmarkSpeedup(name, b, c, c / b, low, high, [float(r) for r in np.exp(log_ratios[:, j])]))
     geomean = float(np.exp(np.mean([np.log(r.speedup) for r in rows])))
     low, high = log_mean_interval(log_ratios.mean(axis=1))
-    return SpeedupReport(rows, geomean, low, high, len(base), repeats, base.tolist(), cand.tolist(), info, wall_s)
+    per_trial = lambda trials: [[t.decode_tps(n) for n in names] for t in trials]
+    return SpeedupReport(rows, geomean, low, high, len(baseline_trials), repeats, per_trial(baseline_trials),
+                         per_trial(candidate_trials), info, wall_s, pool,
+                         float(np.exp(np.log(pair_speedups(median_token_speed) / pair_speedups(decode_speed)).mean())))
+
+
+def check_pool(pairs, pool):
+    if pool < 1 or pairs < pool or pairs % pool:
+        raise ValueError(f"pool {pool}: the number of pairs must be a multiple of it (got {pairs} pairs)")
 
 
 def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=sys.executable,
                     timeout_s=None, rules=TrialRules(), warmup_pairs=1, progress=None, envs=None,
-                    design="sequential", on_pair=None) -> SpeedupReport:
+                    design="sequential", on_pair=None, pool=1) -> SpeedupReport:
     """Interleaved A/B trials of the baseline and `program`, after `warmup_pairs` discarded pairs.
 
     design "sequential": each pair is two processes, one after the other, the order alternating
@@ -699,8 +752,10 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
     one generation each (run_lockstep_pair). The first baseline trial's duration sets the time
     limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
     "candidate": environment} for the children (default: this process's). on_pair(baseline, candidate)
-    is called with each timed pair as it ends. Raises TrialError at the first failed trial.
+    is called with each timed pair as it ends. pool: pairs per group in the summary (summarize_pairs).
+    Raises TrialError at the first failed trial.
     """
+    check_pool(pairs, pool)
     configs = select_benchmarks(benchmarks)
     progress = progress or (lambda message: None)
     start = time.monotonic()
@@ -732,7 +787,7 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
             if on_pair:
                 on_pair(baseline, candidate)
     return summarize_pairs(configs, baseline_trials, candidate_trials, repeats, first_baseline.info,
-                           time.monotonic() - start)
+                           time.monotonic() - start, pool)
 
 
 def measure_baseline(model_path, benchmarks, trials=1, repeats=1, python=sys.executable, progress=None):
@@ -765,6 +820,8 @@ def main():
     parser.add_argument("--program", help="a program to compare with the baseline (omit: baseline only)")
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="generations of each benchmark per trial")
+    parser.add_argument("--pool", type=int, default=1,
+                        help="pairs per group: each side's trials in a group give one pooled estimate (see decode_speed)")
     parser.add_argument("--warmup-pairs", type=int, default=1, help="discarded pairs before the timed ones")
     parser.add_argument("--design", choices=DESIGNS, default="sequential",
                         help="a pair is two processes one after the other, or two taking turns (see measure_speedup)")
@@ -779,10 +836,10 @@ def main():
     if args.program:
         report = measure_speedup(model.path, args.subset, args.program, args.pairs, args.repeats,
                                  rules=AA_RULES if args.allow_sdpa_decode else TrialRules(), warmup_pairs=args.warmup_pairs,
-                                 progress=log, design=args.design)
+                                 progress=log, design=args.design, pool=args.pool)
         print(report.table())
         result = {"model": model.to_dict(), "program": args.program, **report.to_dict()}
-        rows = [{k: v for k, v in asdict(b).items() if k != "pair_ratios"} for b in report.benchmarks]
+        rows = [{k: v for k, v in asdict(b).items() if k != "group_ratios"} for b in report.benchmarks]
     else:
         tps, info = measure_baseline(model.path, args.subset, trials=args.pairs, repeats=args.repeats, progress=log)
         result = {"model": model.to_dict(), "info": info, "baseline_decode_tps": tps}

@@ -1,13 +1,15 @@
 """A/A runs for choosing the trial design: the baseline against itself put through the candidate path
 (benchmarks/sdpa_program.py, allowed to call SDPA in decode only here), keeping every token interval,
-then the 95 % interval of the geometric-mean "speedup" for several estimators of a trial's decode
-speed and for the first k pairs. A design is good when its interval is narrow around 1.0.
+then the 95 % interval of the geometric-mean "speedup" for several estimators of a benchmark's decode
+speed, with pairs taken one by one or pooled in groups (qwen3_benchmark_suite.summarize_pairs). A
+design is good when its interval is narrow around 1.0.
 
     python benchmarks/aa_trial_design.py --model synthetic --subset quick --pairs 6 --json aa_design.json
-    python benchmarks/aa_trial_design.py --analyse aa_design.json     # again, from the saved intervals
+    python benchmarks/aa_trial_design.py --analyse aa_design.json [more.json ...]  # again, from saved runs
 """
 
 import argparse
+import gzip
 import json
 import sys
 import time
@@ -18,31 +20,30 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from qwen3_benchmark_suite import AA_RULES, DESIGNS, log_mean_interval, measure_speedup  # noqa: E402
+from qwen3_benchmark_suite import (AA_RULES, DESIGNS, decode_speed, log_mean_interval,  # noqa: E402
+                                   measure_speedup)
 
 SDPA_PROGRAM = HERE / "sdpa_program.py"
-# A trial's decode speed from its token intervals (seconds): 1 / each of these. The low percentiles
-# keep a generation's undisturbed tokens (host noise only ever slows a token down), but in a long
-# generation those are its first ones, when the cache is shortest: they weigh short contexts more.
+POOLS = (1, 2, 3, 4)
+# A benchmark's decode speed from its generations' token intervals (seconds).
 ESTIMATORS = {
-    "median": np.median,
-    "25th percentile": lambda x: np.quantile(x, 0.25),
-    "5th percentile": lambda x: np.quantile(x, 0.05),
-    "mean": np.mean,
-    "10 % trimmed mean": lambda x: np.mean(np.sort(x)[len(x) // 10: len(x) - len(x) // 10]),
+    "decode_speed (the evaluator's)": decode_speed,
+    "median": lambda gens: 1 / np.median(np.concatenate(gens)),
+    "10th percentile, whole generations": lambda gens: 1 / np.quantile(np.concatenate(gens), 0.10),
+    "mean": lambda gens: 1 / np.mean(np.concatenate(gens)),
 }
 
 
 def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=None):
-    """[{"pair", "side", "wall_s", "intervals": {benchmark: [s, ...]}}] of an A/A measure_speedup run;
+    """[{"pair", "side", "wall_s", "intervals": {benchmark: [[s, ...] per generation]}}] of an A/A run;
     on_trials(trials so far) after each pair, so that a run cut short keeps what it measured."""
     trials = []
 
     def keep(*pair):
         for t in pair:
-            intervals = {}
+            intervals = {}  # {benchmark: [[s, ...] per generation]}
             for g in t.generations:
-                intervals.setdefault(g.benchmark, []).extend(g.intervals_s)
+                intervals.setdefault(g.benchmark, []).append(g.intervals_s)
             trials.append({"pair": len(trials) // 2, "side": t.side, "wall_s": t.wall_s, "intervals": intervals})
         if on_trials:
             on_trials(trials)
@@ -52,25 +53,41 @@ def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=No
     return trials
 
 
+def generations(intervals):
+    """A trial's generations of one benchmark; files before session 8 kept one flat list per trial."""
+    return intervals if intervals and isinstance(intervals[0], list) else [intervals]
+
+
 def analyse(trials) -> str:
     benchmarks = list(trials[0]["intervals"])
-    pairs = sorted({t["pair"] for t in trials})
+    pairs = sorted({t["pair"] for t in trials if t["side"] == "candidate"})
     side = {(t["pair"], t["side"]): t["intervals"] for t in trials}
-    rows = ["| estimator | pairs | geomean A/A | 95 % CI | half-width | per-benchmark spread (min-max of pair ratios) |",
-            "|---|---|---|---|---|---|"]
-    for name, estimate in ESTIMATORS.items():
-        # log(candidate / baseline speed) = log(baseline interval / candidate interval)
-        logs = np.array([[np.log(estimate(side[(p, "baseline")][b]) / estimate(side[(p, "candidate")][b]))
-                          for b in benchmarks] for p in pairs])
-        for k in sorted({2, len(pairs) // 2, len(pairs)} - {0, 1}):
-            low, high = log_mean_interval(logs[:k].mean(axis=1))
-            spread = "; ".join(f"{b} {np.exp(logs[:k, j].min()):.2f}-{np.exp(logs[:k, j].max()):.2f}"
+    rows = ["| estimator | pairs per group | groups | geomean A/A | 95 % CI | half-width | "
+            "per-benchmark spread (min-max of group ratios) |", "|---|---|---|---|---|---|---|"]
+    for name, speed in ESTIMATORS.items():
+        for pool in [p for p in POOLS if len(pairs) // p >= 2]:
+            groups = [pairs[i:i + pool] for i in range(0, len(pairs) - pool + 1, pool)]
+            pooled = lambda group, s, b: [g for p in group for g in generations(side[(p, s)][b])]
+            logs = np.array([[np.log(speed(pooled(group, "candidate", b)) / speed(pooled(group, "baseline", b)))
+                              for b in benchmarks] for group in groups])
+            low, high = log_mean_interval(logs.mean(axis=1))
+            spread = "; ".join(f"{b} {np.exp(logs[:, j].min()):.2f}-{np.exp(logs[:, j].max()):.2f}"
                                for j, b in enumerate(benchmarks))
-            rows.append(f"| {name} | {k} | {np.exp(logs[:k].mean()):.3f} | {low:.3f}-{high:.3f} | "
+            rows.append(f"| {name} | {pool} | {len(groups)} | {np.exp(logs.mean()):.3f} | {low:.3f}-{high:.3f} | "
                         f"{(high - low) / 2:.3f} | {spread} |")
     walls = [t["wall_s"] for t in trials]
     rows.append(f"\n{len(trials)} trials, {np.mean(walls):.0f} s each on average ({min(walls):.0f}-{max(walls):.0f} s)")
     return "\n".join(rows)
+
+
+def merged_trials(paths) -> list:
+    """The trials of several saved runs (.json, or .json.gz), their pairs numbered on from file to file."""
+    trials = []
+    for path in paths:
+        offset = 1 + max((t["pair"] for t in trials), default=-1)
+        text = gzip.decompress(Path(path).read_bytes()) if str(path).endswith(".gz") else Path(path).read_text()
+        trials += [dict(t, pair=t["pair"] + offset) for t in json.loads(text)["trials"]]
+    return trials
 
 
 def main():
@@ -83,10 +100,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--design", choices=DESIGNS, default="sequential")
     parser.add_argument("--json", help="write the raw intervals here")
-    parser.add_argument("--analyse", help="analyse a saved --json file instead of running")
+    parser.add_argument("--analyse", nargs="+", help="analyse saved --json files (pairs in file order) instead of running")
     args = parser.parse_args()
     if args.analyse:
-        print(analyse(json.loads(Path(args.analyse).read_text())["trials"]))
+        print(analyse(merged_trials(args.analyse)))
         return
     model = resolve_model(args.model)
     start = time.monotonic()

@@ -1,11 +1,13 @@
 """benchmarks/aa_trial_design.py: every token interval of an A/A run, kept pair by pair."""
 
+import gzip
+import json
 import sys
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from aa_trial_design import analyse, run_pairs  # noqa: E402
+from aa_trial_design import analyse, merged_trials, run_pairs  # noqa: E402
 from qwen3_benchmark_suite import BENCHMARKS  # noqa: E402
 
 
@@ -17,6 +19,19 @@ def test_an_aa_run_keeps_every_pair_as_it_ends_and_analyses_them(tiny_model):
     assert [(t["pair"], t["side"]) for t in trials] == [(0, "baseline"), (0, "candidate"), (1, "baseline"),
                                                         (1, "candidate")]
     tokens = BENCHMARKS["micro_generation"].max_tokens
-    assert all(len(t["intervals"]["micro_generation"]) == tokens - 1 for t in trials)
+    assert all([len(g) for g in t["intervals"]["micro_generation"]] == [tokens - 1] for t in trials)
     table = analyse(trials)
-    assert "| median | 2 |" in table and "micro_generation" in table
+    assert "| median | 1 | 2 |" in table and "micro_generation" in table
+    assert "| decode_speed (the evaluator's) | 2 |" not in table  # one group of 2 pairs has no interval
+
+
+def test_files_from_several_runs_are_analysed_as_one(tmp_path):
+    def run(ms):  # a file of len(ms) pairs; flat lists, as before session 8
+        return {"trials": [{"pair": p, "side": side, "wall_s": 1.0, "intervals": {"b": [m] * 8}}
+                           for p, m in enumerate(ms) for side in ("baseline", "candidate")]}
+    paths = [tmp_path / "a.json", tmp_path / "b.json.gz"]
+    paths[0].write_text(json.dumps(run([0.004, 0.005])))
+    paths[1].write_bytes(gzip.compress(json.dumps(run([0.006, 0.007])).encode()))
+    trials = merged_trials(paths)
+    assert sorted({t["pair"] for t in trials}) == [0, 1, 2, 3]
+    assert "| decode_speed (the evaluator's) | 2 | 2 | 1.000 |" in analyse(trials)

@@ -34,6 +34,7 @@ REJECTED = {
     "exits_at_import": ("check_compiles", "importing the program: SystemExit: 0"),
     "patches_clock": ("measure_decode", "clocks tampered with"),
     "wrong_after_many_calls": ("measure_decode", "SpotCheckFailed"),
+    "fast_on_few_tokens": ("measure_decode", "fast on few tokens only"),
     "exits_during_call": ("check_compiles", "ended (exit code 0) without a result"),
     "kills_itself": ("check_compiles", "ended (exit code -9) without a result"),
     "forgets_gqa_heads": ("check_compiles", "[broadcast_shapes] Shapes (1,16) and (1,8) cannot be broadcast"),
@@ -179,19 +180,21 @@ def test_the_command_line_evaluates_programs_in_turn_with_the_trial_design_asked
     out = tmp_path / "results.json"
     done = subprocess.run([sys.executable, str(ROOT / "evaluator.py"), str(PROGRAMS / "raises.py"),
                            str(ROOT / "initial_program_mlx.py"), "--model", "synthetic-tiny", "--benchmarks",
-                           "micro_generation", "--pairs", "2", "--design", "lockstep", "--json", str(out)],
+                           "micro_generation", "--pairs", "2", "--pool", "2", "--design", "lockstep", "--json", str(out)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     broken, good = json.loads(out.read_text())
     assert broken["error"].startswith("check_compiles:")
     assert good["success"], good["error"]
-    assert "2 lockstep pairs" in good["summary"]
+    assert "2 lockstep pairs in groups of 2" in good["summary"]
     assert "baseline trial (warm-up, discarded)" in done.stderr  # the first timing in this evaluator
 
 
 def test_an_unknown_trial_design_is_refused():
     with pytest.raises(ValueError, match="design 'interleaved'"):
         evaluator.Qwen3GQAEvaluator(model="synthetic-tiny", design="interleaved")
+    with pytest.raises(ValueError, match="pool 4: the number of pairs must be a multiple of it"):
+        evaluator.Qwen3GQAEvaluator(model="synthetic-tiny", pairs=6, pool=4)
 
 
 def test_slow_but_correct_program_is_accepted_with_a_lower_score(tiny_evaluator):

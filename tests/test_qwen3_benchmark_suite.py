@@ -1,5 +1,6 @@
 """qwen3_benchmark_suite.py: the configurations, call-count formula, trial parsing and statistics."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -96,14 +97,14 @@ def test_markers_are_parsed_and_clocks_cross_checked():
         suite.parse_markers(stamped([(0.0, "@@result {not json")]))
 
 
-def generation(benchmark, tps, repeat=0):
-    return suite.Generation(benchmark=benchmark, repeat=repeat, child_decode_s=5.0 / tps,
-                            intervals_s=[1.0 / tps] * 5, prompt_tps=1.0,
+def generation(benchmark, tps, repeat=0, tokens=6):
+    return suite.Generation(benchmark=benchmark, repeat=repeat, child_decode_s=(tokens - 1) / tps,
+                            intervals_s=[1.0 / tps] * (tokens - 1), prompt_tps=1.0,
                             peak_memory_gb=0.1, calls={}, spot_checks=3)
 
 
-def trial(side, tps_by_benchmark):
-    return suite.Trial(side, [generation(b, tps) for b, tps in tps_by_benchmark.items()], {}, 1.0)
+def trial(side, tps_by_benchmark, tokens=6):
+    return suite.Trial(side, [generation(b, tps, tokens=tokens) for b, tps in tps_by_benchmark.items()], {}, 1.0)
 
 
 def test_speedups_use_medians_and_geometric_means():
@@ -125,13 +126,44 @@ def test_one_pair_reports_no_interval():
     report = suite.summarize_pairs(configs, [trial("baseline", {"micro_generation": 100})],
                                    [trial("candidate", {"micro_generation": 110})], repeats=1, info={}, wall_s=0)
     assert report.geomean_speedup == pytest.approx(1.1)
-    assert "| micro_generation | 100.0 | 110.0 | 1.100 | none (1 pair) |" in report.table()
+    assert "| micro_generation | 100.0 | 110.0 | 1.100 | none (1 pair or group) |" in report.table()
     assert "1.100-1.100" not in report.table()
 
 
-def test_a_trial_takes_the_median_interval_over_its_repeats():
+def test_decode_speed_keeps_the_fast_state_of_every_quarter():
+    fast, slow = 0.004, 0.007
+    mostly_slow = [fast if i % 3 == 0 else slow for i in range(120)]  # a third fast, in every quarter
+    assert 1 / np.median(mostly_slow) == pytest.approx(1 / slow)
+    assert suite.decode_speed([mostly_slow]) == pytest.approx(1 / fast)
+    # Pooled over generations: one generation all slow, the other all fast.
+    assert suite.decode_speed([[slow] * 60, [fast] * 60]) == pytest.approx(1 / fast)
+    few_fast = [fast if i % 15 == 0 else slow for i in range(60)]  # 1 in 30 of each pooled quarter
+    assert suite.decode_speed([[slow] * 60, few_fast]) == pytest.approx(1 / slow)
+    # Every quarter counts alike: fast first tokens (the shortest caches) speak for their quarter only.
+    early_fast = [0.001] * 13 + [0.005] * 107
+    assert 1 / np.quantile(early_fast, 0.1) == pytest.approx(1000)
+    assert suite.decode_speed([early_fast]) == pytest.approx(1 / (0.001 * 0.005 ** 3) ** 0.25)
+
+
+def test_a_trial_pools_its_repeats():
     t = suite.Trial("baseline", [generation("micro_generation", tps, r) for r, tps in enumerate([90, 120, 100])], {}, 1)
-    assert t.decode_tps("micro_generation") == pytest.approx(100)
+    assert len(t.intervals("micro_generation")) == 3
+    assert t.decode_tps("micro_generation") > 115  # the fastest repeat's intervals lead every quarter
+
+
+def test_pooled_groups_of_pairs_outlast_a_slow_process():
+    configs = suite.select_benchmarks(["micro_generation"])
+    base = [trial("baseline", {"micro_generation": tps}, 41) for tps in (60, 100, 60, 100)]  # 0 and 2 slow
+    cand = [trial("candidate", {"micro_generation": 100}, 41) for _ in range(4)]
+    by_pair = suite.summarize_pairs(configs, base, cand, repeats=1, info={}, wall_s=0)
+    pooled = suite.summarize_pairs(configs, base, cand, repeats=1, info={}, wall_s=0, pool=2)
+    assert by_pair.benchmarks[0].group_ratios == pytest.approx([100 / 60, 1, 100 / 60, 1])
+    assert pooled.benchmarks[0].group_ratios == pytest.approx([1, 1])
+    assert pooled.geomean_speedup == pytest.approx(1) and pooled.groups == 2
+    assert "| geometric mean (4 pairs, pooled in 2 groups of 2) | | | 1.000 | 1.000-1.000 |" in pooled.table()
+    assert pooled.median_token_share == pytest.approx(1)  # pair by pair: every trial's tokens are alike
+    with pytest.raises(ValueError, match="must be a multiple of it"):
+        suite.summarize_pairs(configs, base[:3], cand[:3], repeats=1, info={}, wall_s=0, pool=2)
 
 
 def test_child_timeout_kills_the_process_group():
@@ -188,3 +220,14 @@ def test_children_keep_to_the_cores_they_are_given(monkeypatch):
     monkeypatch.delenv("QWEN3_GQA_CHILD_CPUS")
     stamped, _, rc = suite.run_child(cmd, 30)
     assert json.loads(stamped[-1][1]) == sorted(os.sched_getaffinity(0))
+
+
+def test_the_median_token_speedup_shows_a_program_fast_on_few_tokens():
+    configs = suite.select_benchmarks(["micro_generation"])
+    few_fast = [0.005 if i % 3 == 0 else 0.02 for i in range(40)]  # a third of its tokens at 200 tok/s, the rest 50
+    cand = suite.Trial("candidate", [dataclasses.replace(generation("micro_generation", 50, tokens=41),
+                                                         intervals_s=few_fast)], {}, 1.0)
+    report = suite.summarize_pairs(configs, [trial("baseline", {"micro_generation": 100}, 41)], [cand],
+                                   repeats=1, info={}, wall_s=0)
+    assert report.geomean_speedup == pytest.approx(2.0)
+    assert report.median_token_share == pytest.approx(0.25)  # 0.5 by the median token against 2.0

@@ -731,10 +731,10 @@ def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, w
         rows.append(BenchmarkSpeedup(name, b, c, c / b, low, high, [float(r) for r in np.exp(log_ratios[:, j])]))
     geomean = float(np.exp(np.mean([np.log(r.speedup) for r in rows])))
     low, high = log_mean_interval(log_ratios.mean(axis=1))
+    median_token_share = np.exp(np.log(pair_speedups(median_token_speed) / pair_speedups(decode_speed)).mean())
     per_trial = lambda trials: [[t.decode_tps(n) for n in names] for t in trials]
     return SpeedupReport(rows, geomean, low, high, len(baseline_trials), repeats, per_trial(baseline_trials),
-                         per_trial(candidate_trials), info, wall_s, pool,
-                         float(np.exp(np.log(pair_speedups(median_token_speed) / pair_speedups(decode_speed)).mean())))
+                         per_trial(candidate_trials), info, wall_s, pool, float(median_token_share))
 
 
 def check_pool(pairs, pool):

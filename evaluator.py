@@ -547,8 +547,7 @@ class Qwen3GQAEvaluator:
             raise ValueError(f"design {design!r}: use one of {', '.join(DESIGNS)}")
         self.model = model
         self.benchmarks = [c.name for c in select_benchmarks(benchmarks)]
-        if pool != 1:
-            check_pool(pairs or 0, pool)
+        check_pool(pairs or 1, pool)
         self.pairs, self.repeats, self.seed, self.design, self.pool = pairs, repeats, seed, design, pool
         self.python, self.download, self.verbose = python, download, verbose
         self._device = None

@@ -21,14 +21,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from qwen3_benchmark_suite import (AA_RULES, DESIGNS, decode_speed, log_mean_interval,  # noqa: E402
-                                   measure_speedup)
+                                   measure_speedup, median_token_speed)
 
 SDPA_PROGRAM = HERE / "sdpa_program.py"
 POOLS = (1, 2, 3, 4)
 # A benchmark's decode speed from its generations' token intervals (seconds).
 ESTIMATORS = {
     "decode_speed (the evaluator's)": decode_speed,
-    "median": lambda gens: 1 / np.median(np.concatenate(gens)),
+    "median": median_token_speed,
     "10th percentile, whole generations": lambda gens: 1 / np.quantile(np.concatenate(gens), 0.10),
     "mean": lambda gens: 1 / np.mean(np.concatenate(gens)),
 }

@@ -5,6 +5,7 @@ speed, with pairs taken one by one or pooled in groups (qwen3_benchmark_suite.su
 design is good when its interval is narrow around 1.0.
 
     python benchmarks/aa_trial_design.py --model synthetic --subset quick --pairs 6 --json aa_design.json
+    python benchmarks/aa_trial_design.py --design lockstep --warmup-pairs 1 --pairs 32 --json aa.json  # validation
     python benchmarks/aa_trial_design.py --analyse aa_design.json [more.json ...]  # again, from saved runs
 """
 
@@ -34,8 +35,9 @@ ESTIMATORS = {
 }
 
 
-def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=None):
-    """[{"pair", "side", "wall_s", "intervals": {benchmark: [[s, ...] per generation]}}] of an A/A run;
+def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=None, warmup_pairs=0):
+    """[{"pair", "side", "wall_s", "intervals": {benchmark: [[s, ...] per generation]}}] of an A/A run,
+    after `warmup_pairs` discarded pairs (the evaluator discards one before its first timing);
     on_trials(trials so far) after each pair, so that a run cut short keeps what it measured."""
     trials = []
 
@@ -48,7 +50,7 @@ def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=No
         if on_trials:
             on_trials(trials)
 
-    measure_speedup(model_path, subset, SDPA_PROGRAM, pairs, repeats, rules=AA_RULES, warmup_pairs=0,
+    measure_speedup(model_path, subset, SDPA_PROGRAM, pairs, repeats, rules=AA_RULES, warmup_pairs=warmup_pairs,
                     progress=progress, design=design, on_pair=keep)
     return trials
 
@@ -99,6 +101,7 @@ def main():
     parser.add_argument("--pairs", type=int, default=6)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--design", choices=DESIGNS, default="sequential")
+    parser.add_argument("--warmup-pairs", type=int, default=0, help="pairs run first and discarded")
     parser.add_argument("--json", help="write the raw intervals here")
     parser.add_argument("--analyse", nargs="+", help="analyse saved --json files (pairs in file order) instead of running")
     args = parser.parse_args()
@@ -115,7 +118,8 @@ def main():
                                                    "wall_s": time.monotonic() - start, "trials": trials}))
 
     trials = run_pairs(model.path, args.subset, args.pairs, args.repeats, args.design,
-                       lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", flush=True), on_trials=save)
+                       lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", flush=True), on_trials=save,
+                       warmup_pairs=args.warmup_pairs)
     print(analyse(trials))
 
 

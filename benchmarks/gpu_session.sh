@@ -20,7 +20,8 @@
 #   stage pytest EXPR  the GPU tests that `pytest -k EXPR` selects
 #   stage evolution    the scripted evolution of tests/test_gpu.py, alone
 #   stage aa N D       A/A: the baseline through the candidate path, N pairs of design D (lockstep or
-#                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py)
+#                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py);
+#                      WARMUP_PAIRS=1 discards a first pair, as the evaluator does
 #   stage full P N S   program P against the baseline on subset S (default full), N pairs (POOL=G: in
 #                      pooled groups of G pairs, qwen3_benchmark_suite.summarize_pairs)
 #   stage gputime LENGTHS SPEC..  per program (a path, or a variant of best_program_cuda.py such as
@@ -160,7 +161,7 @@ PY
   aa)
     design="${2:-lockstep}"
     timeout "${AA_TIMEOUT_S:-560}" $PY benchmarks/aa_trial_design.py --model synthetic --subset quick --pairs "${1:-6}" \
-        --design "$design" --json "$OUT/aa_$design.json" 2>&1 | tee "$OUT/aa_$design.log" | tail -n 20
+        --warmup-pairs "${WARMUP_PAIRS:-0}" --design "$design" --json "$OUT/aa_$design.json" 2>&1 | tee "$OUT/aa_$design.log" | tail -n 20
     ;;
   full)
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"

@@ -11,11 +11,11 @@ from aa_trial_design import analyse, merged_trials, run_pairs  # noqa: E402
 from qwen3_benchmark_suite import BENCHMARKS  # noqa: E402
 
 
-def test_an_aa_run_keeps_every_pair_as_it_ends_and_analyses_them(tiny_model):
+def test_an_aa_run_keeps_every_timed_pair_as_it_ends_and_analyses_them(tiny_model):
     saved = []
     trials = run_pairs(tiny_model.path, ["micro_generation"], 2, 1, "sequential", print,
-                       on_trials=lambda so_far: saved.append(len(so_far)))
-    assert saved == [2, 4]  # a run cut short after its first pair would still have it
+                       on_trials=lambda so_far: saved.append(len(so_far)), warmup_pairs=1)
+    assert saved == [2, 4]  # the warm-up pair is not kept; a run cut short after a timed pair keeps it
     assert [(t["pair"], t["side"]) for t in trials] == [(0, "baseline"), (0, "candidate"), (1, "baseline"),
                                                         (1, "candidate")]
     tokens = BENCHMARKS["micro_generation"].max_tokens

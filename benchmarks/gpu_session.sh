@@ -22,8 +22,9 @@
 #   stage aa N D       A/A: the baseline through the candidate path, N pairs of design D (lockstep or
 #                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py);
 #                      WARMUP_PAIRS=1 discards a first pair, as the evaluator does
-#   stage full P N S   program P against the baseline on subset S (default full), N pairs (POOL=G: in
-#                      pooled groups of G pairs, qwen3_benchmark_suite.summarize_pairs)
+#   stage full P N S   program P against the baseline on subset S (default full), N pairs of design
+#                      $DESIGN (default lockstep, the evaluator's on a GPU; POOL=G: in pooled groups of G
+#                      pairs, qwen3_benchmark_suite.summarize_pairs)
 #   stage gputime LENGTHS SPEC..  per program (a path, or a variant of best_program_cuda.py such as
 #                      WARPS=8,ONE_BLOCK_UNTIL=1073741824), each in its own process: kernel_benchmark.py at
 #                      the decode LENGTHS (eval us: host and GPU), then the GPU time of each kernel alone
@@ -166,7 +167,7 @@ PY
   full)
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"
     $PY qwen3_benchmark_suite.py --subset "${3:-full}" --model synthetic --program "$program" --pairs "${2:-1}" --pool "${POOL:-1}" \
-        --warmup-pairs 0 --output "$OUT/full" 2>&1 | tee "$OUT/full.log" | tail -n 30
+        --design "${DESIGN:-lockstep}" --warmup-pairs 0 --output "$OUT/full" 2>&1 | tee "$OUT/full.log" | tail -n 30
     ;;
   gputime)
     lengths=$1; shift

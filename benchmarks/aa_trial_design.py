@@ -60,6 +60,18 @@ def generations(intervals):
     return intervals if intervals and isinstance(intervals[0], list) else [intervals]
 
 
+def stretch_medians_ms(trials, benchmarks=("long_generation", "long_context_detailed"), tokens=50) -> np.ndarray:
+    """Medians of consecutive stretches of `tokens` token intervals (ms), over the long generations:
+    the host's speed state, which came in two modes (about 4 and 6-7 ms) in sessions 8 and 9."""
+    stretches = []
+    for t in trials:
+        for b in benchmarks:
+            for gen in generations(t["intervals"].get(b, [])):
+                ms = 1000 * np.asarray(gen)
+                stretches += [np.median(ms[i:i + tokens]) for i in range(0, len(ms) - tokens + 1, tokens)]
+    return np.array(stretches)
+
+
 def analyse(trials) -> str:
     benchmarks = list(trials[0]["intervals"])
     pairs = sorted({t["pair"] for t in trials if t["side"] == "candidate"})
@@ -79,6 +91,11 @@ def analyse(trials) -> str:
                         f"{(high - low) / 2:.3f} | {spread} |")
     walls = [t["wall_s"] for t in trials]
     rows.append(f"\n{len(trials)} trials, {np.mean(walls):.0f} s each on average ({min(walls):.0f}-{max(walls):.0f} s)")
+    stretches = stretch_medians_ms(trials)
+    if len(stretches):
+        p10, p50, p90 = np.percentile(stretches, [10, 50, 90])
+        rows.append(f"host speed: {len(stretches)} stretches of 50 tokens of the long generations, their medians' "
+                    f"10th / 50th / 90th percentile {p10:.2f} / {p50:.2f} / {p90:.2f} ms a token")
     return "\n".join(rows)
 
 

@@ -7,7 +7,7 @@ import sys
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from aa_trial_design import analyse, merged_trials, run_pairs  # noqa: E402
+from aa_trial_design import analyse, merged_trials, run_pairs, stretch_medians_ms  # noqa: E402
 from qwen3_benchmark_suite import BENCHMARKS  # noqa: E402
 
 
@@ -35,3 +35,10 @@ def test_files_from_several_runs_are_analysed_as_one(tmp_path):
     trials = merged_trials(paths)
     assert sorted({t["pair"] for t in trials}) == [0, 1, 2, 3]
     assert "| decode_speed (the evaluator's) | 2 | 2 | 1.000 |" in analyse(trials)
+
+
+def test_the_host_speed_state_is_read_from_stretches_of_the_long_generations():
+    fast, slow = [0.004] * 100, [0.0065] * 50  # one generation: 2 fast stretches, then 1 slow
+    trials = [{"pair": 0, "side": "baseline", "wall_s": 1.0,
+               "intervals": {"long_generation": [fast + slow], "short_context_quick": [[0.1] * 50]}}]
+    assert stretch_medians_ms(trials).tolist() == [4.0, 4.0, 6.5]  # short generations do not count

@@ -1,8 +1,8 @@
 """A/A runs for choosing the trial design: the baseline against itself put through the candidate path
 (benchmarks/sdpa_program.py, allowed to call SDPA in decode only here), keeping every token interval,
 then the 95 % interval of the geometric-mean "speedup" for several estimators of a benchmark's decode
-speed, with pairs taken one by one or pooled in groups (qwen3_benchmark_suite.summarize_pairs). A
-design is good when its interval is narrow around 1.0.
+speed, with pairs taken one by one or pooled in groups (qwen3_benchmark_suite.summarize_pairs), and the
+host's speed state (stretch_medians_ms). A design is good when its interval is narrow around 1.0.
 
     python benchmarks/aa_trial_design.py --model synthetic --subset quick --pairs 6 --json aa_design.json
     python benchmarks/aa_trial_design.py --design lockstep --warmup-pairs 1 --pairs 32 --json aa.json  # validation

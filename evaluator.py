@@ -82,8 +82,9 @@ SETTINGS = {
 # speedup by decode_speed (66 A/A pairs on H100s: 0.92-1.13; 2026-11-26-h100-session8.md).
 MEDIAN_TOKEN_SHARE = 0.75
 CEILING_PAIRS = 3  # at least: a ceiling is measured once per machine and then cached
-TIMED_PATH_VERSION = 3  # part of a cached ceiling's key: raise it when the timed path changes (2: the
-                        # baseline calls SDPA through the program's path; 3: decode_speed's estimator)
+TIMED_PATH_VERSION = 4  # part of a cached ceiling's key: raise it when the timed path changes (2: the
+                        # baseline calls SDPA through the program's path; 3: decode_speed's estimator; 4: lockstep
+                        # turns of SLICE_TOKENS tokens on one core)
 
 
 @dataclass

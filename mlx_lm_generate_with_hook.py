@@ -15,15 +15,16 @@ trial. For each generation it prints mlx-lm's usual Prompt / Generation / Peak m
 attention calls by kind, and machine-readable lines that start with '@@':
 
     @@ready {...}          model loaded, program imported, warm-up done
-    @@waiting {...}        (--lockstep only) before each generation: it starts when stdin says "go"
+    @@waiting {...}        (--lockstep only) before each generation, and inside it after every
+                           --slice-tokens tokens: it goes on when stdin says "go"
     @@first_token {...}    printed as soon as the first new token arrives
     @@t                    printed as soon as each further token arrives
     @@last_token {...}     printed as soon as the last one arrives
     @@result {...}         mlx-lm's figures and the call counts
 
 The parent (qwen3_benchmark_suite.py) times decode from these lines with its own clock. With
---lockstep the parent runs a baseline and a candidate process side by side and lets them take turns,
-one generation each, so that both are timed under the same (drifting) load of the host.
+--lockstep the parent runs a baseline and a candidate process side by side and lets them take turns
+of --slice-tokens tokens, so that both are timed under the same (drifting) speed of the host.
 """
 
 import argparse
@@ -59,23 +60,30 @@ def emit(kind, payload):
     print(f"{MARKER}{kind} {json.dumps(payload)}", flush=True)
 
 
-def generate_once(model, tokenizer, prompt, max_tokens, key=None):
-    """Generate exactly max_tokens tokens; with a key, print the token markers. Returns the last
-    response and the seconds between the first and the last token marker on this process's clock
-    (time.perf_counter: a program that patches it shows up against the parent's clock)."""
-    response, first, last = None, 0.0, 0.0
+def generate_once(model, tokenizer, prompt, max_tokens, key=None, slice_tokens=0):
+    """Generate exactly max_tokens tokens; with a key, print the token markers, and with slice_tokens
+    wait for the parent's "go" after every slice_tokens tokens. Returns the last response and the
+    decode seconds on this process's clock (time.perf_counter: a program that patches it shows up
+    against the parent's clock): first to last token marker, less the intervals that span a wait."""
+    response, decode_s, since = None, 0.0, 0.0
     for i, response in enumerate(stream_generate(model, tokenizer, prompt, max_tokens=max_tokens)):
         if key is None:
             continue
+        now = time.perf_counter()
+        if i == 0 or since is None:  # the first token, or the first after a wait
+            since = now
         if i == 0:
-            first = time.perf_counter()
             emit("first_token", key)
         elif response.finish_reason is not None:
-            last = time.perf_counter()
+            decode_s += now - since
             emit("last_token", key)
         else:
             print(TOKEN_MARKER, flush=True)
-    return response, last - first
+            if slice_tokens and i % slice_tokens == 0:
+                decode_s += now - since
+                wait_for_turn({**key, "token": i})
+                since = None
+    return response, decode_s
 
 
 def wait_for_turn(key):
@@ -84,13 +92,13 @@ def wait_for_turn(key):
         raise SystemExit("lockstep: the parent did not say go")
 
 
-def run_benchmark(model, tokenizer, hook, config, repeat, spot_checks, rng):
+def run_benchmark(model, tokenizer, hook, config, repeat, spot_checks, rng, slice_tokens=0):
     key = {"benchmark": config.name, "repeat": repeat}
     prompt = prompt_token_ids(tokenizer, config)
     decode_calls = expected_attention_calls(config, len(model.layers))["decode"]
     hook.reset(spot_check_calls=rng.choice(decode_calls, size=min(spot_checks, decode_calls), replace=False))
     mx.reset_peak_memory()
-    response, decode_s = generate_once(model, tokenizer, prompt, config.max_tokens, key)
+    response, decode_s = generate_once(model, tokenizer, prompt, config.max_tokens, key, slice_tokens)
     replaced = [f"time.{name}" for name, clock in CLOCKS.items() if getattr(time, name) is not clock]
     if replaced:
         raise RuntimeError(f"{', '.join(replaced)} replaced while the program ran: clocks tampered with")
@@ -125,6 +133,8 @@ def main():
                         help="decode calls per generation whose output is compared with SDPA's")
     parser.add_argument("--seed", type=int, default=0, help="picks the spot-checked calls")
     parser.add_argument("--lockstep", action="store_true", help='wait for "go" on stdin before each generation')
+    parser.add_argument("--slice-tokens", type=int, default=0,
+                        help="with --lockstep, wait for \"go\" after every this many tokens too (0: never)")
     args = parser.parse_args()
 
     configs = select_benchmarks(args.benchmarks)
@@ -148,7 +158,8 @@ def main():
             for repeat in range(args.repeats):
                 if args.lockstep:
                     wait_for_turn({"benchmark": config.name, "repeat": repeat})
-                run_benchmark(model, tokenizer, hook, config, repeat, args.spot_checks, rng)
+                run_benchmark(model, tokenizer, hook, config, repeat, args.spot_checks, rng,
+                              args.slice_tokens if args.lockstep else 0)
 
 
 if __name__ == "__main__":

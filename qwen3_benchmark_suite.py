@@ -56,6 +56,9 @@ SPEED_QUANTILE = 0.10  # decode_speed(): the interval kept from each quarter of 
 SPEED_PARTS = 4
 MARKER = "@@"
 DESIGNS = ("sequential", "lockstep")  # how a pair of trials runs (measure_speedup)
+SLICE_TOKENS = 32  # a lockstep turn: this many tokens of one process, then the other's
+RESUME_DROP = 1  # intervals not timed after a process resumes its generation, besides the one spanning
+# the wait: its pipeline restarts (mlx-lm queued the next token before the wait)
 TOKEN_MARKER = MARKER + "t"  # one line per generated token between the first and the last
 
 
@@ -216,8 +219,9 @@ class Generation:
 
     benchmark: str
     repeat: int
-    child_decode_s: float  # first to last token on the child's clock (cross-checked, not used)
-    intervals_s: list  # seconds between consecutive tokens
+    child_decode_s: float  # first to last token on the child's clock, waits excluded (cross-checked)
+    decode_s: float  # the same on our clock
+    intervals_s: list  # seconds between consecutive tokens, those spanning a wait and RESUME_DROP after excluded
     prompt_tps: float
     peak_memory_gb: float
     calls: dict
@@ -345,6 +349,16 @@ def child_cpus():
     return cpus
 
 
+def lockstep_core():
+    """The core that both processes of a lockstep pair keep to (the last of child_cpus(), or of this
+    process's; None where cores cannot be chosen). On the H100 machines a core's speed drifts between
+    two states, about 2x apart, over seconds, with nothing of ours running beside it; turns of a few
+    tokens on one core share its drift (benchmarks/results/2026-11-26-h100-session10.md)."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    return max(child_cpus() or os.sched_getaffinity(0))
+
+
 def child_setup(cpus=None):
     """What a child does before exec: be killed if the process that started it dies (Linux), so
     that a killed evaluator leaves no trial or kernel running; keep to `cpus` when given."""
@@ -366,7 +380,7 @@ class Child:
     which. With talk=True its stdin is a pipe (see send()).
     """
 
-    def __init__(self, cmd, timeout_s, cwd=None, env=None, talk=False, poll_s=0.5):
+    def __init__(self, cmd, timeout_s, cwd=None, env=None, talk=False, poll_s=0.5, cpus=None):
         self.timeout_s, self.poll_s = timeout_s, poll_s
         self.deadline = time.monotonic() + timeout_s
         self.memory_limit = max_child_rss_bytes()
@@ -374,7 +388,7 @@ class Child:
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE if talk else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self.stderr_file, text=True, bufsize=1, cwd=cwd, env=env, start_new_session=True,
-            preexec_fn=child_setup(child_cpus()),
+            preexec_fn=child_setup(cpus or child_cpus()),
         )
         self.lines = queue.Queue()
         self.stamped = []
@@ -497,24 +511,27 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
 
 
 def run_lockstep_pair(python, model_path, configs, program, repeats=1, timeout_s=1200.0,
-                      rules=TrialRules(), envs=None, first="baseline") -> tuple:
-    """A baseline and a candidate process side by side, taking turns: one generation each, the order
-    swapped every round (A B, B A, ...). The one waiting is stopped (SIGSTOP on its process group),
-    so it can do nothing during the other's turn. Returns (baseline Trial, candidate Trial)."""
+                      rules=TrialRules(), envs=None, first="baseline", slice_tokens=SLICE_TOKENS) -> tuple:
+    """A baseline and a candidate process side by side on one core (lockstep_core()), taking turns
+    of slice_tokens tokens (0: of a whole generation), the order swapped every round (A B, B A, ...).
+    The one waiting is stopped (SIGSTOP on its process group), so it can do nothing during the
+    other's turn. Returns (baseline Trial, candidate Trial)."""
     start = time.monotonic()
     sides = (first, "candidate" if first == "baseline" else "baseline")
+    core = lockstep_core()
     children = {}
     waiting = lambda line: line.startswith(MARKER + "waiting")
     try:
         for side in sides:
             cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
-                                repeats, rules) + ["--lockstep"]
-            children[side] = Child(cmd, timeout_s, env=(envs or {}).get(side), talk=True)
+                                repeats, rules) + ["--lockstep", "--slice-tokens", str(slice_tokens)]
+            children[side] = Child(cmd, timeout_s, env=(envs or {}).get(side), talk=True,
+                                   cpus=None if core is None else {core})
         for child in children.values():
             child.read_until(waiting)
             child.pause()
         order, baseline_turn_s = list(sides), 0.0
-        for _ in range(len(configs) * repeats):
+        while not all(child.ended for child in children.values()):
             for side in order:
                 # A turn of the candidate may take 3x the baseline's longest so far, plus a minute.
                 turn_limit = 3 * baseline_turn_s + 60 if side == "candidate" and baseline_turn_s else timeout_s
@@ -537,7 +554,7 @@ def run_lockstep_pair(python, model_path, configs, program, repeats=1, timeout_s
 
 
 def take_turn(child, waiting, turn_limit_s) -> float:
-    """Let a paused child run its next generation; pause it again. Returns the turn's seconds."""
+    """Let a paused child run to its next wait (or its end); pause it again. Returns the turn's seconds."""
     start = time.monotonic()
     child.pause(False)
     child.set_time_limit(turn_limit_s)
@@ -560,21 +577,24 @@ def read_trial(side, stamped, stderr, rc, configs, repeats, rules, wall_s) -> Tr
         raise TrialError(f"{side} trial failed (exit code {rc}): {last}\n{tail(stderr)}")
     generations = []
     token_times = {}  # (benchmark, repeat) -> the parent's clock at each of its tokens
+    waits = {}  # (benchmark, repeat) -> indices of its tokens that came after a lockstep wait
     open_key = None
     for t, kind, payload in records:
         key = (payload.get("benchmark"), payload.get("repeat"))
         if kind == "first_token":
             open_key = key
-            token_times[key] = [t]
+            token_times[key], waits[key] = [t], []
         elif kind == "t" and open_key is not None:
             token_times[open_key].append(t)
+        elif kind == "waiting" and open_key is not None:
+            waits[open_key].append(len(token_times[open_key]))
         elif kind == "last_token" and key == open_key:
             token_times[key].append(t)
             open_key = None
         elif kind == "result":
             if key not in token_times or open_key == key:
                 raise TrialError(f"{side} trial: result for {key} without its token markers")
-            generations.append(timed_generation(payload, np.asarray(token_times[key])))
+            generations.append(timed_generation(payload, np.asarray(token_times[key]), waits[key]))
     expected = [(c.name, r) for c in configs for r in range(repeats)]
     got = [(g.benchmark, g.repeat) for g in generations]
     if got != expected:
@@ -586,17 +606,24 @@ def read_trial(side, stamped, stderr, rc, configs, repeats, rules, wall_s) -> Tr
     return Trial(side, generations, info, wall_s)
 
 
-def timed_generation(payload, token_times) -> Generation:
+def timed_generation(payload, token_times, waits=()) -> Generation:
+    """waits: indices of the tokens that came after a lockstep wait; the interval into each spans the
+    wait, and RESUME_DROP more follow it before the timing resumes."""
     tokens = int(payload["generation_tokens"])
     if len(token_times) != tokens:
         raise TrialError(f"{payload['benchmark']}: {len(token_times)} token lines for {tokens} tokens")
-    if float(token_times[-1] - token_times[0]) <= 0:
+    intervals = np.diff(token_times)  # intervals[k]: into token k + 1
+    spanning = [w - 1 for w in waits]
+    untimed = {k + d for k in spanning for d in range(RESUME_DROP + 1)}
+    decode_s = float(intervals.sum() - intervals[spanning].sum())
+    if decode_s <= 0:
         raise TrialError(f"{payload['benchmark']}: no decode time measured")
     return Generation(
         benchmark=payload["benchmark"],
         repeat=int(payload["repeat"]),
         child_decode_s=float(payload["decode_s"]),
-        intervals_s=np.diff(token_times).tolist(),
+        decode_s=decode_s,
+        intervals_s=[x for k, x in enumerate(intervals.tolist()) if k not in untimed],
         prompt_tps=float(payload["prompt_tps"]),
         peak_memory_gb=float(payload["peak_memory_gb"]),
         calls=payload["calls"],
@@ -608,7 +635,7 @@ def check_clocks(generations, side):
     """The child's decode time (its clock between the same two lines ours is read at) against
     ours, summed over the trial: a program that patched the child's clocks shows here."""
     child_s = sum(g.child_decode_s for g in generations)
-    parent_s = sum(sum(g.intervals_s) for g in generations)
+    parent_s = sum(g.decode_s for g in generations)
     gap = abs(child_s - parent_s) / parent_s
     if abs(child_s - parent_s) > MAX_CLOCK_GAP * parent_s + CLOCK_SLACK_S * len(generations):
         raise TrialError(
@@ -744,12 +771,12 @@ def check_pool(pairs, pool):
 
 def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=sys.executable,
                     timeout_s=None, rules=TrialRules(), warmup_pairs=1, progress=None, envs=None,
-                    design="sequential", on_pair=None, pool=1) -> SpeedupReport:
+                    design="sequential", on_pair=None, pool=1, slice_tokens=SLICE_TOKENS) -> SpeedupReport:
     """Interleaved A/B trials of the baseline and `program`, after `warmup_pairs` discarded pairs.
 
     design "sequential": each pair is two processes, one after the other, the order alternating
-    from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes taking turns,
-    one generation each (run_lockstep_pair). The first baseline trial's duration sets the time
+    from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes on one core taking
+    turns of slice_tokens tokens (run_lockstep_pair). The first baseline trial's duration sets the time
     limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
     "candidate": environment} for the children (default: this process's). on_pair(baseline, candidate)
     is called with each timed pair as it ends. pool: pairs per group in the summary (summarize_pairs).
@@ -765,7 +792,7 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
         first = "baseline" if i % 2 == 0 else "candidate"
         if design == "lockstep":
             pair = run_lockstep_pair(python, model_path, configs, program, repeats, limit, rules,
-                                     envs, first)
+                                     envs, first, slice_tokens)
         else:
             pair = {}
             for side in (first, "candidate" if first == "baseline" else "baseline"):

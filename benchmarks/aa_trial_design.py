@@ -21,7 +21,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from qwen3_benchmark_suite import (AA_RULES, DESIGNS, decode_speed, log_mean_interval,  # noqa: E402
+from qwen3_benchmark_suite import (AA_RULES, DESIGNS, SLICE_TOKENS, decode_speed, log_mean_interval,  # noqa: E402
                                    measure_speedup, median_token_speed)
 
 SDPA_PROGRAM = HERE / "sdpa_program.py"
@@ -35,7 +35,8 @@ ESTIMATORS = {
 }
 
 
-def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=None, warmup_pairs=0):
+def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=None, warmup_pairs=0,
+              slice_tokens=SLICE_TOKENS):
     """[{"pair", "side", "wall_s", "intervals": {benchmark: [[s, ...] per generation]}}] of an A/A run,
     after `warmup_pairs` discarded pairs (the evaluator discards one before its first timing);
     on_trials(trials so far) after each pair, so that a run cut short keeps what it measured."""
@@ -51,7 +52,7 @@ def run_pairs(model_path, subset, pairs, repeats, design, progress, on_trials=No
             on_trials(trials)
 
     measure_speedup(model_path, subset, SDPA_PROGRAM, pairs, repeats, rules=AA_RULES, warmup_pairs=warmup_pairs,
-                    progress=progress, design=design, on_pair=keep)
+                    progress=progress, design=design, on_pair=keep, slice_tokens=slice_tokens)
     return trials
 
 
@@ -119,6 +120,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--design", choices=DESIGNS, default="sequential")
     parser.add_argument("--warmup-pairs", type=int, default=0, help="pairs run first and discarded")
+    parser.add_argument("--slice-tokens", type=int, default=SLICE_TOKENS,
+                        help="lockstep: tokens per turn (0: a whole generation, the design before session 10)")
     parser.add_argument("--json", help="write the raw intervals here")
     parser.add_argument("--analyse", nargs="+", help="analyse saved --json files (pairs in file order) instead of running")
     args = parser.parse_args()
@@ -132,11 +135,12 @@ def main():
         if args.json:
             Path(args.json).write_text(json.dumps({"model": model.to_dict(), "subset": args.subset,
                                                    "repeats": args.repeats, "design": args.design,
+                                                   "slice_tokens": args.slice_tokens,
                                                    "wall_s": time.monotonic() - start, "trials": trials}))
 
     trials = run_pairs(model.path, args.subset, args.pairs, args.repeats, args.design,
                        lambda m: print(f"[{time.strftime('%H:%M:%S')}] {m}", flush=True), on_trials=save,
-                       warmup_pairs=args.warmup_pairs)
+                       warmup_pairs=args.warmup_pairs, slice_tokens=args.slice_tokens)
     print(analyse(trials))
 
 

@@ -97,9 +97,42 @@ def test_markers_are_parsed_and_clocks_cross_checked():
         suite.parse_markers(stamped([(0.0, "@@result {not json")]))
 
 
+def test_intervals_that_span_a_lockstep_wait_are_not_timed():
+    result = {"benchmark": "micro_generation", "repeat": 0, "generation_tokens": 10, "decode_s": 0.08,
+              "prompt_tps": 1.0, "peak_memory_gb": 0.1, "spot_checks": 3, "calls": {}}
+    times = 0.5 + 0.01 * np.arange(10)
+    times[4:] += 1.0  # the other process's turn came between the 4th and the 5th token
+    times[5:] -= 0.005  # and the 5th came early: it was computed during the wait
+    g = suite.timed_generation(result, times, waits=[4])
+    assert len(g.intervals_s) == 9 - 1 - suite.RESUME_DROP
+    assert max(g.intervals_s) == pytest.approx(0.01)
+    assert g.decode_s == pytest.approx(0.08 - 0.005)
+    suite.check_clocks([g], "candidate")
+
+
+def test_lockstep_turns_of_a_few_tokens(tiny_model):
+    configs = suite.select_benchmarks("micro_generation")  # 10 tokens: waits after the 4th and the 7th
+    pair = suite.run_lockstep_pair(sys.executable, tiny_model.path, configs, None, rules=suite.AA_RULES,
+                                   slice_tokens=3)
+    for trial in pair:
+        (g,) = trial.generations
+        assert len(g.intervals_s) == 9 - 2 * (1 + suite.RESUME_DROP)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="choosing cores needs Linux")
+def test_lockstep_children_keep_to_one_core(monkeypatch):
+    monkeypatch.setenv("QWEN3_GQA_CHILD_CPUS", "0")
+    assert suite.lockstep_core() == 0
+    monkeypatch.delenv("QWEN3_GQA_CHILD_CPUS")
+    assert suite.lockstep_core() == max(os.sched_getaffinity(0))
+    child = suite.Child([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"], 30, cpus={0})
+    stamped, _, rc = child.finish()
+    assert rc == 0 and stamped[-1][1] == "[0]"
+
+
 def generation(benchmark, tps, repeat=0, tokens=6):
     return suite.Generation(benchmark=benchmark, repeat=repeat, child_decode_s=(tokens - 1) / tps,
-                            intervals_s=[1.0 / tps] * (tokens - 1), prompt_tps=1.0,
+                            decode_s=(tokens - 1) / tps, intervals_s=[1.0 / tps] * (tokens - 1), prompt_tps=1.0,
                             peak_memory_gb=0.1, calls={}, spot_checks=3)
 
 

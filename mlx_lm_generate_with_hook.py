@@ -29,6 +29,7 @@ of --slice-tokens tokens, so that both are timed under the same (drifting) speed
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -135,6 +136,8 @@ def main():
     parser.add_argument("--lockstep", action="store_true", help='wait for "go" on stdin before each generation')
     parser.add_argument("--slice-tokens", type=int, default=0,
                         help="with --lockstep, wait for \"go\" after every this many tokens too (0: never)")
+    parser.add_argument("--main-thread-core", type=int,
+                        help="after the warm-up, keep the main thread (the one that decodes) to this core (Linux)")
     args = parser.parse_args()
 
     configs = select_benchmarks(args.benchmarks)
@@ -145,6 +148,8 @@ def main():
     with hooked_qwen3(hook):
         warmup = prompt_token_ids(tokenizer, configs[0])[:WARMUP_PROMPT_TOKENS]
         generate_once(model, tokenizer, warmup, WARMUP_NEW_TOKENS)
+        if args.main_thread_core is not None:  # after the warm-up: MLX's own threads keep their cores
+            os.sched_setaffinity(0, {args.main_thread_core})  # 0: the calling thread only
         emit("ready", {
             "model": args.model,
             "layers": len(model.layers),
@@ -152,6 +157,7 @@ def main():
             "device_name": mx.device_info().get("device_name", ""),
             "mlx_version": mx.__version__,
             "program": args.hook_program,
+            "main_thread_cores": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         })
         rng = np.random.default_rng(args.seed)
         for config in configs:

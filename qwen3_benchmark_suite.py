@@ -350,10 +350,12 @@ def child_cpus():
 
 
 def lockstep_core():
-    """The core that both processes of a lockstep pair keep to (the last of child_cpus(), or of this
-    process's; None where cores cannot be chosen). On the H100 machines a core's speed drifts between
-    two states, about 2x apart, over seconds, with nothing of ours running beside it; turns of a few
-    tokens on one core share its drift (benchmarks/results/2026-11-26-h100-session10.md)."""
+    """The core that the main threads of both processes of a lockstep pair keep to (the last of
+    child_cpus(), or of this process's; None where cores cannot be chosen). On the H100 machines a
+    core's speed drifts between two states, about 2x apart, over seconds, with nothing of ours
+    running beside it; turns of a few tokens on one core share its drift. Only the main thread, which
+    decodes: a whole process kept to one core decoded 1.7x slower, its threads waiting on each other
+    (benchmarks/results/2026-11-26-h100-session10.md)."""
     if not hasattr(os, "sched_getaffinity"):
         return None
     return max(child_cpus() or os.sched_getaffinity(0))
@@ -380,7 +382,7 @@ class Child:
     which. With talk=True its stdin is a pipe (see send()).
     """
 
-    def __init__(self, cmd, timeout_s, cwd=None, env=None, talk=False, poll_s=0.5, cpus=None):
+    def __init__(self, cmd, timeout_s, cwd=None, env=None, talk=False, poll_s=0.5):
         self.timeout_s, self.poll_s = timeout_s, poll_s
         self.deadline = time.monotonic() + timeout_s
         self.memory_limit = max_child_rss_bytes()
@@ -388,7 +390,7 @@ class Child:
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE if talk else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=self.stderr_file, text=True, bufsize=1, cwd=cwd, env=env, start_new_session=True,
-            preexec_fn=child_setup(cpus or child_cpus()),
+            preexec_fn=child_setup(child_cpus()),
         )
         self.lines = queue.Queue()
         self.stamped = []
@@ -512,7 +514,7 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
 
 def run_lockstep_pair(python, model_path, configs, program, repeats=1, timeout_s=1200.0,
                       rules=TrialRules(), envs=None, first="baseline", slice_tokens=SLICE_TOKENS) -> tuple:
-    """A baseline and a candidate process side by side on one core (lockstep_core()), taking turns
+    """A baseline and a candidate process side by side, main threads on one core (lockstep_core()), taking turns
     of slice_tokens tokens (0: of a whole generation), the order swapped every round (A B, B A, ...).
     The one waiting is stopped (SIGSTOP on its process group), so it can do nothing during the
     other's turn. Returns (baseline Trial, candidate Trial)."""
@@ -525,8 +527,9 @@ def run_lockstep_pair(python, model_path, configs, program, repeats=1, timeout_s
         for side in sides:
             cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
                                 repeats, rules) + ["--lockstep", "--slice-tokens", str(slice_tokens)]
-            children[side] = Child(cmd, timeout_s, env=(envs or {}).get(side), talk=True,
-                                   cpus=None if core is None else {core})
+            if core is not None:
+                cmd += ["--main-thread-core", str(core)]
+            children[side] = Child(cmd, timeout_s, env=(envs or {}).get(side), talk=True)
         for child in children.values():
             child.read_until(waiting)
             child.pause()
@@ -775,8 +778,8 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
     """Interleaved A/B trials of the baseline and `program`, after `warmup_pairs` discarded pairs.
 
     design "sequential": each pair is two processes, one after the other, the order alternating
-    from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes on one core taking
-    turns of slice_tokens tokens (run_lockstep_pair). The first baseline trial's duration sets the time
+    from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes, their main threads
+    on one core, taking turns of slice_tokens tokens (run_lockstep_pair). The first baseline trial's duration sets the time
     limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
     "candidate": environment} for the children (default: this process's). on_pair(baseline, candidate)
     is called with each timed pair as it ends. pool: pairs per group in the summary (summarize_pairs).

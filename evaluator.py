@@ -71,9 +71,8 @@ SETTINGS = {
     # and a pair 54 s; benchmarks/results/2026-11-26-h100-session5.md, section 3); lockstep, because
     # its A/A pairs were both shorter (36 against 47 s) and less spread than sequential ones
     # (2026-11-26-h100-session4.md, section 4).
-    # Validate a result with more pairs, pooled in groups (--pairs 32 --pool 4, or evaluator_args):
-    # a process's host speed has two states, and a group's estimate holds while one of its processes
-    # was fast (qwen3_benchmark_suite.decode_speed; 2026-11-26-h100-session8.md).
+    # Validate a result with more pairs (--pairs 24, or evaluator_args): turns of 32 tokens on one
+    # core left a pair's log geomean an sd of 0.033-0.038 (2026-11-26-h100-session10.md, section 2).
     "gpu": {"compile_s": 180, "correctness_s": 300, "memcheck_s": 300, "kernel_s": 300, "kernel_repeats": 10,
             "pairs": 1, "repeats": 1, "design": "lockstep"},
 }
@@ -683,7 +682,7 @@ if __name__ == "__main__":
     parser.add_argument("--pairs", type=int)
     parser.add_argument("--repeats", type=int)
     parser.add_argument("--design", choices=DESIGNS, help="how a pair of trials runs (default: the device's)")
-    parser.add_argument("--pool", type=int, default=1, help="pairs per pooled group (validation: --pairs 32 --pool 4)")
+    parser.add_argument("--pool", type=int, default=1, help="pairs per pooled group (qwen3_benchmark_suite.summarize_pairs)")
     parser.add_argument("--json", help="write the whole result here (a list of them for several programs)")
     args = parser.parse_args()
     evaluator = Qwen3GQAEvaluator(args.model, args.benchmarks, args.pairs, args.repeats, verbose=True,

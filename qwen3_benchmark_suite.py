@@ -8,10 +8,11 @@ and could patch the child's clocks. The child's own tokens-per-second figure is 
 against ours.
 
 A benchmark's decode speed is taken from the times between tokens, and it has to survive the
-hosts this runs on. Their host speed comes in two states: on an H100 machine a process decoded at
-about 4 ms a token or about 6-7 ms, with its main thread busy all the time in both, and a process
-kept its state over several turns while the other process of its pair, running in between, often
-had the other state (benchmarks/results/2026-11-26-h100-session8.md). So the speed is
+hosts this runs on. Their cores run at two speeds, about 2x apart, switching over seconds with
+nothing of ours beside them, so a decoding process ran at about 4 ms a token or about 6-7 ms
+(benchmarks/results/2026-11-26-h100-session10.md; session 8 for the two states). On a GPU the two
+processes of a pair therefore take turns of SLICE_TOKENS tokens with their main threads on one core
+(run_lockstep_pair): both see the same drift. Within a process the speed is
 `decode_speed()`: per quarter of a generation (by token position, so every cache length counts
 alike), the 10th percentile of the intervals, pooled over every generation of that benchmark that
 the estimate covers; 1 / their geometric mean. A process that spent part of a generation in the slow
@@ -674,7 +675,7 @@ class BenchmarkSpeedup:
     benchmark: str
     baseline_decode_tps: float  # median over groups of pairs (a group: `pool` pairs, pooled)
     candidate_decode_tps: float
-    speedup: float  # candidate / baseline, from the medians
+    speedup: float  # the geometric mean of group_ratios: the centre of its interval
     ci_low: float  # 95 % interval of the geometric mean of the groups' ratios
     ci_high: float
     group_ratios: list  # one per group of pairs
@@ -739,7 +740,9 @@ def log_mean_interval(log_values, confidence=0.95):
 
 def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, wall_s, pool=1) -> SpeedupReport:
     """Per benchmark, the speedup of each group of `pool` consecutive pairs (each side's trials in the
-    group pooled by decode_speed), and 95 % intervals over the groups."""
+    group pooled by decode_speed), their geometric mean and its 95 % interval. Paired, not a ratio
+    of the two sides' medians: the two processes of a pair share the host's drift (run_lockstep_pair),
+    and a ratio of medians could lie outside the interval of the pairs' ratios."""
     check_pool(len(baseline_trials), pool)
     names = [c.name for c in configs]
     groups = [range(i, i + pool) for i in range(0, len(baseline_trials), pool)]
@@ -758,7 +761,8 @@ def summarize_pairs(configs, baseline_trials, candidate_trials, repeats, info, w
     for j, name in enumerate(names):
         low, high = log_mean_interval(log_ratios[:, j])
         b, c = float(np.median(base[:, j])), float(np.median(cand[:, j]))
-        rows.append(BenchmarkSpeedup(name, b, c, c / b, low, high, [float(r) for r in np.exp(log_ratios[:, j])]))
+        rows.append(BenchmarkSpeedup(name, b, c, float(np.exp(log_ratios[:, j].mean())), low, high,
+                                     [float(r) for r in np.exp(log_ratios[:, j])]))
     geomean = float(np.exp(np.mean([np.log(r.speedup) for r in rows])))
     low, high = log_mean_interval(log_ratios.mean(axis=1))
     median_token_share = np.exp(np.log(pair_speedups(median_token_speed) / pair_speedups(decode_speed)).mean())

@@ -22,11 +22,6 @@
 #   stage aa N D       A/A: the baseline through the candidate path, N pairs of design D (lockstep or
 #                      sequential), quick subset, every token interval kept (benchmarks/aa_trial_design.py);
 #                      WARMUP_PAIRS=1 discards a first pair, as the evaluator does
-#   stage aa_envs S SPEC..  A/A in blocks of 2 lockstep pairs, the children's environment changing from
-#                      block to block (SPEC: "default", or NAME=VALUE[,NAME=VALUE...]), until S seconds
-#                      have passed; each block's intervals kept, all in $OUT/aa_envs.tgz (analyse one
-#                      SPEC's files with aa_trial_design.py --analyse). Session 9 found no fast state with
-#                      MLX_USE_CUDA_GRAPHS=0: this tests MLX settings against the host noise
 #   stage full P N S   program P against the baseline on subset S (default full), N pairs of design
 #                      $DESIGN (default lockstep, the evaluator's on a GPU; POOL=G: in pooled groups of G
 #                      pairs, qwen3_benchmark_suite.summarize_pairs)
@@ -168,22 +163,6 @@ PY
     design="${2:-lockstep}"
     timeout "${AA_TIMEOUT_S:-560}" $PY benchmarks/aa_trial_design.py --model synthetic --subset quick --pairs "${1:-6}" \
         --warmup-pairs "${WARMUP_PAIRS:-0}" --design "$design" --json "$OUT/aa_$design.json" 2>&1 | tee "$OUT/aa_$design.log" | tail -n 20
-    ;;
-  aa_envs)
-    budget=$1; shift
-    dir="$OUT/aa_envs" && mkdir -p "$dir"
-    start=$SECONDS block=0
-    while (( SECONDS - start < budget )); do
-      spec=${*:$((block % $# + 1)):1}
-      env_words=()
-      [[ "$spec" == default ]] || IFS=',' read -ra env_words <<<"$spec"
-      name="b${block}_${spec//[^A-Za-z0-9_]/_}"
-      env "${env_words[@]}" timeout 300 $PY benchmarks/aa_trial_design.py --model synthetic --subset quick --pairs 2 \
-          --design lockstep --json "$dir/aa_$name.json" >"$dir/aa_$name.log" 2>&1
-      echo "[$(date +%T)] block $block, $spec: rc $?" | tee -a "$dir/blocks.txt"
-      block=$((block + 1))
-    done
-    (cd "$OUT" && tar czf aa_envs.tgz aa_envs && rm -rf aa_envs)
     ;;
   full)
     program="$1"; [[ "$program" == picked ]] && program="$PICKED"

@@ -355,8 +355,8 @@ def lockstep_core():
     child_cpus(), or of this process's; None where cores cannot be chosen). On the H100 machines a
     core's speed drifts between two states, about 2x apart, over seconds, with nothing of ours
     running beside it; turns of a few tokens on one core share its drift. Only the main thread, which
-    decodes: a whole process kept to one core decoded 1.7x slower, its threads waiting on each other
-    (benchmarks/results/2026-11-26-h100-session10.md)."""
+    decodes: with whole processes on one core a pair took 77 s, against 56 s this way (two machines;
+    benchmarks/results/2026-11-26-h100-session10.md)."""
     if not hasattr(os, "sched_getaffinity"):
         return None
     return max(child_cpus() or os.sched_getaffinity(0))

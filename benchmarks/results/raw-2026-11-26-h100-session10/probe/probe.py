@@ -3,8 +3,15 @@ Phase 1: a pure-Python chunk timer pinned to each core in turn (is the host itse
 Phase 2: fresh baseline trials (long_generation, --repeats R) in turn under several child environments;
 per child, token times (parent clock) and a 5 Hz sampler of the child's /proc (utime/stime, faults,
 context switches, migrations, core of every thread, THP state) plus perf stat if present.
-Usage: probe.py OUT_DIR DEADLINE_S"""
-import ctypes, json, os, shutil, subprocess, sys, threading, time
+Usage (from the repository root): probe.py OUT_DIR DEADLINE_S"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
 sys.path.insert(0, os.getcwd())
 from qwen3_benchmark_suite import AA_RULES, Child, parse_markers, select_benchmarks, trial_command
 from qwen3_model import resolve_model

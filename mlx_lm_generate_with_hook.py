@@ -66,12 +66,12 @@ def generate_once(model, tokenizer, prompt, max_tokens, key=None, slice_tokens=0
     wait for the parent's "go" after every slice_tokens tokens. Returns the last response and the
     decode seconds on this process's clock (time.perf_counter: a program that patches it shows up
     against the parent's clock): first to last token marker, less the intervals that span a wait."""
-    response, decode_s, since = None, 0.0, 0.0
+    response, decode_s, since = None, 0.0, None  # since: the first token after the start or a wait
     for i, response in enumerate(stream_generate(model, tokenizer, prompt, max_tokens=max_tokens)):
         if key is None:
             continue
         now = time.perf_counter()
-        if i == 0 or since is None:  # the first token, or the first after a wait
+        if since is None:
             since = now
         if i == 0:
             emit("first_token", key)

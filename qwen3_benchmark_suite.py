@@ -222,7 +222,7 @@ class Generation:
     repeat: int
     child_decode_s: float  # first to last token on the child's clock, waits excluded (cross-checked)
     decode_s: float  # the same on our clock
-    intervals_s: list  # seconds between consecutive tokens, those spanning a wait and RESUME_DROP after excluded
+    intervals_s: list  # seconds between consecutive tokens, but those spanning a wait and RESUME_DROP after
     prompt_tps: float
     peak_memory_gb: float
     calls: dict
@@ -515,10 +515,10 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
 
 def run_lockstep_pair(python, model_path, configs, program, repeats=1, timeout_s=1200.0,
                       rules=TrialRules(), envs=None, first="baseline", slice_tokens=SLICE_TOKENS) -> tuple:
-    """A baseline and a candidate process side by side, main threads on one core (lockstep_core()), taking turns
-    of slice_tokens tokens (0: of a whole generation), the order swapped every round (A B, B A, ...).
-    The one waiting is stopped (SIGSTOP on its process group), so it can do nothing during the
-    other's turn. Returns (baseline Trial, candidate Trial)."""
+    """A baseline and a candidate process side by side, their main threads on one core
+    (lockstep_core()), taking turns of slice_tokens tokens (0: of a whole generation), the order
+    swapped every round (A B, B A, ...). The one waiting is stopped (SIGSTOP on its process group),
+    so it can do nothing during the other's turn. Returns (baseline Trial, candidate Trial)."""
     start = time.monotonic()
     sides = (first, "candidate" if first == "baseline" else "baseline")
     core = lockstep_core()
@@ -783,8 +783,8 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
 
     design "sequential": each pair is two processes, one after the other, the order alternating
     from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes, their main threads
-    on one core, taking turns of slice_tokens tokens (run_lockstep_pair). The first baseline trial's duration sets the time
-    limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
+    on one core, taking turns of slice_tokens tokens (run_lockstep_pair). The first baseline trial's
+    duration sets the time limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
     "candidate": environment} for the children (default: this process's). on_pair(baseline, candidate)
     is called with each timed pair as it ends. pool: pairs per group in the summary (summarize_pairs).
     Raises TrialError at the first failed trial.

@@ -11,7 +11,7 @@ failure ends the evaluation with combined_score 0 and a precise error:
     2. check_compiles      imports and runs once on small shapes (child process)
     3. check_correctness   every case of correctness_check.py and a teacher-forced model check
     4. check_memory_safety CUDA only: the compile run again under compute-sanitizer's memcheck
-                           (where the tool is installed and works on this GPU)
+                           (where the tool is installed and works on this GPU), side by side with 3
     5. check_kernel_speed  kernel microbenchmark against SDPA, in a child (GPU only; never fails
                            a program for being slow: it feeds the summary and the artifacts)
     6. measure_decode      interleaved A/B trials through mlx_lm_generate_with_hook.py, with the
@@ -67,12 +67,12 @@ CEILING_PROGRAMS["cpu"] = HERE / "benchmarks" / "ceiling_program_mlx.py"
 SETTINGS = {
     "cpu": {"compile_s": 45, "correctness_s": 60, "memcheck_s": 0, "kernel_s": 0,
             "pairs": 3, "repeats": 10, "design": "sequential"},
-    # GPU: one pair keeps an evaluation under 3 minutes for evolution (H100, quick subset: gates 110 s
-    # and a pair 54 s; benchmarks/results/2026-11-26-h100-session5.md, section 3); lockstep, because
-    # its A/A pairs were both shorter (36 against 47 s) and less spread than sequential ones
-    # (2026-11-26-h100-session4.md, section 4).
-    # Validate a result with more pairs (--pairs 24, or evaluator_args): turns of 32 tokens on one
-    # core left a pair's log geomean an sd of 0.033-0.038 (2026-11-26-h100-session10.md, section 2).
+    # GPU: one pair keeps an evaluation near 3 minutes for evolution (H100, quick subset: gates 142 s
+    # with correctness and memcheck one after the other, and a pair 44 s; 2026-11-26-h100-session11.md);
+    # lockstep, because its A/A pairs were both shorter (36 against 47 s) and less spread than
+    # sequential ones (2026-11-26-h100-session4.md, section 4).
+    # Validate a result with more pairs (--pairs 24, or evaluator_args): 24 A/A pairs of turns of 32
+    # tokens on one core gave 1.007 (0.994-1.019), a pair's log geomean an sd of 0.029 (session 11).
     "gpu": {"compile_s": 180, "correctness_s": 300, "memcheck_s": 300, "kernel_s": 300, "kernel_repeats": 10,
             "pairs": 1, "repeats": 1, "design": "lockstep"},
 }
@@ -467,20 +467,23 @@ def side_envs(setup: Setup) -> dict:
 
 
 def measured_ceilings(setup: Setup):
-    """{benchmark: ceiling} for this card, MLX, model and benchmark, measured once and cached on disk."""
+    """{benchmark: ceiling} for this card, MLX, model and benchmark, measured once and cached on disk;
+    measured again for an evaluation of more pairs than the cached one had (a validation run's result
+    reads against a ceiling as precise as itself)."""
     model = setup.model_choice()
     device = setup.device
     prefix = (f"{device.get('device_name')} | mlx {device.get('mlx_version')} | {model.name} ({model.path}) | "
               f"timed path {TIMED_PATH_VERSION} | ")
     path = cache_root() / "ceilings.json"
     cached = json.loads(path.read_text()) if path.exists() else {}
-    missing = [b for b in setup.benchmarks if prefix + b not in cached]
+    pairs = max(setup.pairs, CEILING_PAIRS)
+    missing = [b for b in setup.benchmarks if cached.get(prefix + b, {}).get("pairs", 0) < pairs]
     if missing:
-        setup.log(f"measuring the ceiling (a no-op kernel) for {', '.join(missing)}, once for this machine")
+        setup.log(f"measuring the ceiling (a no-op kernel) for {', '.join(missing)} with {pairs} pairs, "
+                  f"once for this machine")
         try:
             with timing_lock():
-                report = measure_speedup(model.path, missing, CEILING_PROGRAMS[setup.device["backend"]],
-                                         max(setup.pairs, CEILING_PAIRS),
+                report = measure_speedup(model.path, missing, CEILING_PROGRAMS[setup.device["backend"]], pairs,
                                          setup.repeats, setup.python, rules=CEILING_RULES, warmup_pairs=0, progress=setup.log,
                                          envs=side_envs(setup), design=setup.trial_design())
         except TrialError as exc:
@@ -502,7 +505,36 @@ def context_speedups(report, prompt_tokens) -> dict:
     return {k: math.exp(sum(v) / len(v) if v else overall) for k, v in groups.items()}
 
 
-GATES = [check_source, check_compiles, check_correctness, check_memory_safety, check_kernel_speed, measure_decode]
+# The gates in order. The gates of a tuple run side by side: neither times anything, and one after the
+# other they kept an evaluation over 3 minutes (H100: correctness 53 s, memcheck 44 s; session 11).
+GATES = [check_source, check_compiles, (check_correctness, check_memory_safety), check_kernel_speed, measure_decode]
+
+
+def gate_names() -> list:
+    return [gate.__name__ for stage in GATES for gate in (stage if isinstance(stage, tuple) else (stage,))]
+
+
+def run_gate(gate, setup: Setup) -> GateResult:
+    setup.log(f"{gate.__name__}...")
+    start = time.monotonic()
+    try:
+        result = gate(setup)
+    except Exception as exc:  # a gate's own failure (model build, disk): report, never raise
+        result = GateResult(gate.__name__, False, f"{type(exc).__name__}: {exc}")
+    result.seconds = time.monotonic() - start
+    setup.log(f"{result.gate}: {'passed' if result.passed else 'FAILED'}: {result.detail.splitlines()[0]}")
+    return result
+
+
+def run_stage(stage, setup: Setup) -> list:
+    """The results of a gate, or of a tuple of gates run side by side, in order up to the first failure."""
+    gates = stage if isinstance(stage, tuple) else (stage,)
+    with ThreadPoolExecutor(len(gates)) as pool:
+        results = list(pool.map(lambda gate: run_gate(gate, setup), gates))
+    failed = next((i for i, r in enumerate(results) if not r.passed), len(results) - 1)
+    return results[: failed + 1]
+
+
 # The example's own files: a program that changes them, or drops a module beside them that later
 # children would import, is caught after every evaluation, whatever the gates said.
 OWN_FILES = ("*.py", "*.sh", "*.yaml", "*.txt", "*.json", "*.md", "benchmarks/*.py", "tests/**/*.py")
@@ -527,6 +559,8 @@ def check_no_stray_writes(before: dict) -> GateResult:
                           f"files of this example were created, changed or deleted during the evaluation: "
                           f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}")
     return GateResult("check_no_stray_writes", True, "no file of this example changed")
+
+
 FEATURE_KEYS = ("short_context_speedup", "long_context_speedup")
 
 
@@ -576,17 +610,9 @@ class Qwen3GQAEvaluator:
                 warmup_pairs=0 if self._timed_before else 1,
             )
             results = []
-            for gate in GATES:
-                self.log(f"{gate.__name__}...")
-                gate_start = time.monotonic()
-                try:
-                    result = gate(setup)
-                except Exception as exc:  # a gate's own failure (model build, disk): report, never raise
-                    result = GateResult(gate.__name__, False, f"{type(exc).__name__}: {exc}")
-                result.seconds = time.monotonic() - gate_start
-                results.append(result)
-                self.log(f"{result.gate}: {'passed' if result.passed else 'FAILED'}: {result.detail.splitlines()[0]}")
-                if not result.passed:
+            for stage in GATES:
+                results += run_stage(stage, setup)
+                if not results[-1].passed:
                     break
             writes = check_no_stray_writes(own_files)
             if not writes.passed:
@@ -596,7 +622,7 @@ class Qwen3GQAEvaluator:
         return self.result(setup, results, time.monotonic() - start)
 
     def result(self, setup: Setup, results, elapsed_s) -> dict:
-        passed = all(r.passed for r in results) and [r.gate for r in results] == [g.__name__ for g in GATES]
+        passed = all(r.passed for r in results) and [r.gate for r in results] == gate_names()
         metrics = {k: 0.0 for k in FEATURE_KEYS}
         artifacts = {}
         for r in results:

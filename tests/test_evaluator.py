@@ -8,12 +8,13 @@ import math
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
 import pytest
 from conftest import PROGRAMS, ROOT
 
 import evaluator
-from evaluator import GATES
+from evaluator import GateResult, gate_names
 
 # program -> (gate that must reject it, words its error must contain)
 REJECTED = {
@@ -49,8 +50,38 @@ COMPILE_FAILURE_CLASSES = {
 
 
 def test_gates_run_in_the_documented_order():
-    assert [g.__name__ for g in GATES] == ["check_source", "check_compiles", "check_correctness",
-                                           "check_memory_safety", "check_kernel_speed", "measure_decode"]
+    assert gate_names() == ["check_source", "check_compiles", "check_correctness", "check_memory_safety",
+                            "check_kernel_speed", "measure_decode"]
+
+
+def sleeping_gate(name, passed, seconds=1.0):
+    def gate(setup):
+        time.sleep(seconds)
+        return GateResult(name, passed, "slept" if passed else "failed on purpose")
+
+    gate.__name__ = name
+    return gate
+
+
+def evaluator_with_gates(monkeypatch, gates):
+    monkeypatch.setattr(evaluator, "GATES", gates)
+    cpu_evaluator = evaluator.Qwen3GQAEvaluator(model="synthetic-tiny", benchmarks=["micro_generation"])
+    cpu_evaluator._device = {"backend": "cpu", "device": "cpu"}  # no probe: eval_seconds is the gates'
+    return cpu_evaluator
+
+
+def test_gates_of_a_tuple_run_side_by_side_and_report_in_order(monkeypatch):
+    gates = [(sleeping_gate("first", True), sleeping_gate("second", False))]
+    result = evaluator_with_gates(monkeypatch, gates).evaluate(PROGRAMS / "zeros.py")
+    assert [g["gate"] for g in result["gates"]] == ["first", "second"] and result["error"].startswith("second:")
+    assert result["metrics"]["eval_seconds"] < 1.8  # one after the other: 2 s
+
+
+def test_the_first_failure_of_a_tuple_in_order_is_the_error(monkeypatch):
+    gates = [(sleeping_gate("first", False, 0.5), sleeping_gate("second", False, 0.1)), sleeping_gate("never_run", True)]
+    result = evaluator_with_gates(monkeypatch, gates).evaluate(PROGRAMS / "zeros.py")
+    assert [g["gate"] for g in result["gates"]] == ["first"]
+    assert result["error"] == "first: failed on purpose" and result["combined_score"] == 0.0
 
 
 @pytest.mark.parametrize("name", sorted(REJECTED))
@@ -243,3 +274,27 @@ def test_openevolve_entry_point_returns_evaluation_result_with_feature_keys(monk
         assert key in result.metrics
     assert "broken on purpose" in result.artifacts["error"]
     assert all(isinstance(v, (int, float)) for v in result.metrics.values())
+
+
+def test_a_ceiling_is_measured_once_and_again_for_a_run_of_more_pairs(monkeypatch, tmp_path):
+    monkeypatch.setenv("QWEN3_GQA_CACHE", str(tmp_path / "cache"))
+    measured = []  # pairs of each ceiling measurement
+
+    def fake_measure_speedup(model_path, benchmarks, program, pairs, *args, **kwargs):
+        measured.append(pairs)
+        rows = [SimpleNamespace(benchmark=b, speedup=1.0 + pairs / 100, ci_low=1.0, ci_high=1.1) for b in benchmarks]
+        return SimpleNamespace(benchmarks=rows, pairs=pairs)
+
+    monkeypatch.setattr(evaluator, "measure_speedup", fake_measure_speedup)
+    setup = evaluator.Setup(program=ROOT / "initial_program_mlx.py", python=sys.executable,
+                            device={"backend": "cpu", "device": "cpu", "device_name": "cpu", "mlx_version": "0"},
+                            model_spec="synthetic-tiny", benchmarks=["micro_generation"], pairs=1, repeats=1, seed=0,
+                            workdir=tmp_path, model=SimpleNamespace(name="synthetic-tiny", path="/nowhere"),
+                            log=lambda message: None)
+    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + evaluator.CEILING_PAIRS / 100}
+    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + evaluator.CEILING_PAIRS / 100}
+    setup.pairs = evaluator.CEILING_PAIRS + 5  # a validation run
+    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + setup.pairs / 100}
+    setup.pairs = 1
+    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + (evaluator.CEILING_PAIRS + 5) / 100}
+    assert measured == [evaluator.CEILING_PAIRS, evaluator.CEILING_PAIRS + 5]

@@ -73,10 +73,18 @@ def stretch_medians_ms(trials, benchmarks=("long_generation", "long_context_deta
     return np.array(stretches)
 
 
+def pair_spread(logs, benchmarks) -> str:
+    """Standard deviations of one pair's log ratios (rows: pairs), of the geomean and per benchmark: what
+    sets the number of pairs a target interval needs."""
+    per_benchmark = ", ".join(f"{b} {logs[:, j].std(ddof=1):.3f}" for j, b in enumerate(benchmarks))
+    return f"geomean {logs.mean(axis=1).std(ddof=1):.3f}; {per_benchmark}"
+
+
 def analyse(trials) -> str:
     benchmarks = list(trials[0]["intervals"])
     pairs = sorted({t["pair"] for t in trials if t["side"] == "candidate"})
     side = {(t["pair"], t["side"]): t["intervals"] for t in trials}
+    one_pair = None
     rows = ["| estimator | pairs per group | groups | geomean A/A | 95 % CI | half-width | "
             "per-benchmark spread (min-max of group ratios) |", "|---|---|---|---|---|---|---|"]
     for name, speed in ESTIMATORS.items():
@@ -90,6 +98,10 @@ def analyse(trials) -> str:
                                for j, b in enumerate(benchmarks))
             rows.append(f"| {name} | {pool} | {len(groups)} | {np.exp(logs.mean()):.3f} | {low:.3f}-{high:.3f} | "
                         f"{(high - low) / 2:.3f} | {spread} |")
+            if speed is decode_speed and pool == 1:
+                one_pair = pair_spread(logs, benchmarks)
+    if one_pair:
+        rows.append(f"\none pair's spread by decode_speed, as standard deviations of its log ratio: {one_pair}")
     walls = [t["wall_s"] for t in trials]
     rows.append(f"\n{len(trials)} trials, {np.mean(walls):.0f} s each on average ({min(walls):.0f}-{max(walls):.0f} s)")
     stretches = stretch_medians_ms(trials)

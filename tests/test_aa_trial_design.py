@@ -4,6 +4,8 @@ import gzip
 import json
 import sys
 
+import numpy as np
+
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -35,6 +37,14 @@ def test_files_from_several_runs_are_analysed_as_one(tmp_path):
     trials = merged_trials(paths)
     assert sorted({t["pair"] for t in trials}) == [0, 1, 2, 3]
     assert "| decode_speed (the evaluator's) | 2 | 2 | 1.000 |" in analyse(trials)
+
+
+def test_one_pairs_spread_is_the_standard_deviation_of_its_log_ratios():
+    ratios = (1.0, 1.1, 1.2)  # the candidate's decode speed over the baseline's, pair by pair
+    trials = [{"pair": p, "side": side, "wall_s": 1.0, "intervals": {"b": [[0.005 / (r if side == "candidate" else 1)] * 8]}}
+              for p, r in enumerate(ratios) for side in ("baseline", "candidate")]
+    sd = np.log(ratios).std(ddof=1)
+    assert f"standard deviations of its log ratio: geomean {sd:.3f}; b {sd:.3f}" in analyse(trials)
 
 
 def test_the_host_speed_state_is_read_from_stretches_of_the_long_generations():

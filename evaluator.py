@@ -510,8 +510,12 @@ def context_speedups(report, prompt_tokens) -> dict:
 GATES = [check_source, check_compiles, (check_correctness, check_memory_safety), check_kernel_speed, measure_decode]
 
 
+def stage_gates(stage) -> tuple:
+    return stage if isinstance(stage, tuple) else (stage,)
+
+
 def gate_names() -> list:
-    return [gate.__name__ for stage in GATES for gate in (stage if isinstance(stage, tuple) else (stage,))]
+    return [gate.__name__ for stage in GATES for gate in stage_gates(stage)]
 
 
 def run_gate(gate, setup: Setup) -> GateResult:
@@ -528,7 +532,7 @@ def run_gate(gate, setup: Setup) -> GateResult:
 
 def run_stage(stage, setup: Setup) -> list:
     """The results of a gate, or of a tuple of gates run side by side, in order up to the first failure."""
-    gates = stage if isinstance(stage, tuple) else (stage,)
+    gates = stage_gates(stage)
     with ThreadPoolExecutor(len(gates)) as pool:
         results = list(pool.map(lambda gate: run_gate(gate, setup), gates))
     failed = next((i for i, r in enumerate(results) if not r.passed), len(results) - 1)

@@ -67,8 +67,9 @@ CEILING_PROGRAMS["cpu"] = HERE / "benchmarks" / "ceiling_program_mlx.py"
 SETTINGS = {
     "cpu": {"compile_s": 45, "correctness_s": 60, "memcheck_s": 0, "kernel_s": 0,
             "pairs": 3, "repeats": 10, "design": "sequential"},
-    # GPU: one pair keeps an evaluation near 3 minutes for evolution (H100, quick subset: gates 142 s
-    # with correctness and memcheck one after the other, and a pair 44 s; 2026-11-26-h100-session11.md);
+    # GPU: one pair keeps an evaluation within 3 minutes for evolution (H100, quick subset: 126 s after a
+    # worker's first, gates 74 s with correctness and memcheck side by side and a pair 52 s;
+    # 2026-11-27-h100-session12.md);
     # lockstep, because its A/A pairs were both shorter (36 against 47 s) and less spread than
     # sequential ones (2026-11-26-h100-session4.md, section 4).
     # Validate a result with more pairs (--pairs 24, or evaluator_args): 24 A/A pairs of turns of 32

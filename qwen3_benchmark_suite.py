@@ -222,7 +222,7 @@ class Generation:
     repeat: int
     child_decode_s: float  # first to last token on the child's clock, waits excluded (cross-checked)
     decode_s: float  # the same on our clock
-    intervals_s: list  # seconds between consecutive tokens, but those spanning a wait and RESUME_DROP after
+    intervals_s: list  # seconds between consecutive tokens, except those spanning a wait and RESUME_DROP after
     prompt_tps: float
     peak_memory_gb: float
     calls: dict
@@ -784,9 +784,10 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
     design "sequential": each pair is two processes, one after the other, the order alternating
     from pair to pair (A B, B A, ...). "lockstep": each pair is two live processes, their main threads
     on one core, taking turns of slice_tokens tokens (run_lockstep_pair). The first baseline trial's
-    duration sets the time limit of the others (3x plus 20 s) unless timeout_s is given. envs: {"baseline": environment,
-    "candidate": environment} for the children (default: this process's). on_pair(baseline, candidate)
-    is called with each timed pair as it ends. pool: pairs per group in the summary (summarize_pairs).
+    duration sets the time limit of the others (3x plus 20 s) unless timeout_s is given.
+    envs: {"baseline": environment, "candidate": environment} for the children (default: this
+    process's). on_pair(baseline, candidate) is called with each timed pair as it ends. pool: pairs
+    per group in the summary (summarize_pairs).
     Raises TrialError at the first failed trial.
     """
     check_pool(pairs, pool)

@@ -33,7 +33,8 @@ def combine(runs):
             raise ValueError("runs of different benchmarks: combine runs of the same --subset")
         if run["pool"] != runs[0]["pool"]:
             raise ValueError(f"runs of different --pool ({runs[0]['pool']} and {run['pool']}): their groups differ")
-    ratios = np.array([[r for run in runs for r in by_name(run)[name]["group_ratios"]] for name in names]).T
+    tables = [{b["benchmark"]: b["group_ratios"] for b in run["benchmarks"]} for run in runs]
+    ratios = np.array([[r for table in tables for r in table[name]] for name in names]).T
     log_ratios = np.log(ratios)  # [groups, benchmarks]
     rows = []
     for j, name in enumerate(names):
@@ -43,10 +44,6 @@ def combine(runs):
     low, high = log_mean_interval(log_ratios.mean(axis=1))
     return {"benchmarks": rows, "geomean_speedup": float(np.exp(log_ratios.mean())), "ci_low": low, "ci_high": high,
             "pairs": len(ratios)}
-
-
-def by_name(run):
-    return {b["benchmark"]: b for b in run["benchmarks"]}
 
 
 def table(combined) -> str:

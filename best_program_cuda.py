@@ -32,8 +32,7 @@ an update is only safe between kernels of the same cluster shape (MLX's device.c
 
 MLX 0.32 also rebuilds and hashes a kernel's whole source on every call, which made source length a
 host cost per call. So each kernel's code is a device function in a file that the header
-`#include`s (`included`), and the source MLX hashes is the one line that calls it. For the same
-reason the Python call does little: a decode call's launch is worked out once per shape.
+`#include`s (`included`), and the source MLX hashes is the one line that calls it.
 
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
     queries [B, 16, Lq, 128], keys/values [B, 8, Lk, 128], read through their strides; mask None,
@@ -423,45 +422,29 @@ def decode_kernels(scale):
 
 
 _kernels = {}
-_launches = {}  # (queries' shape, scale, one-block path?) -> (kernel, grid, threadgroup), built on first use
-
-
-def decode_launch(shape, scale, one_block):
-    """The kernel, grid and threadgroup of a one-launch decode call."""
-    one_block_kernel, cluster_kernel, _, _ = decode_kernels(scale)
-    batch, groups = shape[0], shape[1] // HEADS_PER_BLOCK
-    if one_block:
-        return one_block_kernel, (ONE_BLOCK_THREADS * groups, batch, 1), (ONE_BLOCK_THREADS, 1, 1)
-    return cluster_kernel, (THREADS * CLUSTER * groups, batch, 1), (THREADS, 1, 1)
 
 
 def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
-    # 28 calls a token, and at short context decode waits on the host: a call reads three attributes
-    # and looks its launch up; the rest was worked out on the shape's first call (`decode_launch`).
-    shape = queries.shape
-    if shape[2] > 1:
+    batch, n_q_heads, q_len, head_dim = queries.shape
+    if q_len > 1:
         # Prefill: cuDNN's flash attention; decode tokens/s does not wait on it.
         return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
-    if (mask is not None and isinstance(mask, mx.array)) or shape[3] != 128 or queries.dtype != mx.bfloat16:
+    if isinstance(mask, mx.array) or queries.dtype != mx.bfloat16 or head_dim != 128:
         return attention_in_mlx_ops(queries, keys, values, scale, mask)
-    k_len = keys.shape[2]
-    if k_len >= SPLIT_FROM:
-        return split_attention(queries, keys, values, scale)
-    key = (shape, scale, k_len < ONE_BLOCK_UNTIL)
-    launch = _launches.get(key)
-    if launch is None:
-        launch = _launches[key] = decode_launch(*key)
-    kernel, grid, threadgroup = launch
-    return kernel(inputs=[queries, keys, values], output_shapes=[shape], output_dtypes=[mx.bfloat16], grid=grid,
-                  threadgroup=threadgroup)[0]
-
-
-def split_attention(queries, keys, values, scale):
-    """Two launches: the split kernel writes each split's softmax state, the merge kernel combines them."""
-    _, _, split_kernel, merge_kernel = decode_kernels(scale)
-    batch, n_q_heads = queries.shape[:2]
+    one_block_kernel, cluster_kernel, split_kernel, merge_kernel = decode_kernels(scale)
     groups = n_q_heads // HEADS_PER_BLOCK
-    splits = max(1, min(BLOCKS_PER_SM * SMS // (batch * groups), keys.shape[2] // 256))
+    k_len = keys.shape[2]
+    if k_len < ONE_BLOCK_UNTIL:
+        (out,) = one_block_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
+                                  output_dtypes=[queries.dtype], grid=(ONE_BLOCK_THREADS * groups, batch, 1),
+                                  threadgroup=(ONE_BLOCK_THREADS, 1, 1))
+        return out
+    if k_len < SPLIT_FROM:
+        (out,) = cluster_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
+                                output_dtypes=[queries.dtype], grid=(THREADS * CLUSTER * groups, batch, 1),
+                                threadgroup=(THREADS, 1, 1))
+        return out
+    splits = max(1, min(BLOCKS_PER_SM * SMS // (batch * groups), k_len // 256))
     (states,) = split_kernel(inputs=[queries, keys, values], output_shapes=[(batch, groups, splits, STATE_FLOATS)],
                              output_dtypes=[mx.float32], grid=(THREADS * splits * groups, batch, 1),
                              threadgroup=(THREADS, 1, 1))

@@ -720,7 +720,7 @@ if __name__ == "__main__":
                                   design=args.design, pool=args.pool)
     outcomes = []
     for program in args.programs:
-        outcome = evaluator.evaluate(program)
+        outcome = {"program": program, **evaluator.evaluate(program)}
         outcomes.append(outcome)
         print(f"{program}: {outcome['summary']} ({outcome['metrics']['eval_seconds']:.0f} s)")
         for name in ("correctness_table", "kernel_table", "timing_table"):

@@ -1,5 +1,5 @@
-"""One validation split over several runs: the pairs of `qwen3_benchmark_suite.py --output` files of
-one program on the same benchmarks, read together.
+"""One validation split over several runs: the pairs of `qwen3_benchmark_suite.py --output` files (or
+of `evaluator.py --json` files, their timing) of one program on the same benchmarks, read together.
 
     python benchmarks/combine_runs.py run1.json run2.json [...]
 
@@ -22,13 +22,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from qwen3_benchmark_suite import interval_text, log_mean_interval  # noqa: E402
 
 
+def suite_run(document: dict) -> dict:
+    """The suite's result: the document itself, or the timing inside an evaluator's result, with the
+    program the evaluator names (None where it does not: results written before it did)."""
+    if "artifacts" not in document:
+        return document
+    timing = document["artifacts"]["timing"]
+    return {**(json.loads(timing) if isinstance(timing, str) else timing), "program": document.get("program")}
+
+
 def combine(runs):
     """{"benchmarks": [{"benchmark", "ratios", "speedup", "ci_low", "ci_high"}], "geomean_speedup",
     "ci_low", "ci_high", "pairs"} of the runs' groups of pairs, in the first run's benchmark order."""
     names = [b["benchmark"] for b in runs[0]["benchmarks"]]
+    programs = sorted({run["program"] for run in runs} - {None})  # None: a result that does not say
+    if len(programs) > 1:
+        raise ValueError(f"runs of different programs: {' and '.join(programs)}")
     for run in runs[1:]:
-        if run["program"] != runs[0]["program"]:
-            raise ValueError(f"runs of different programs: {runs[0]['program']} and {run['program']}")
         if sorted(b["benchmark"] for b in run["benchmarks"]) != sorted(names):
             raise ValueError("runs of different benchmarks: combine runs of the same --subset")
         if run["pool"] != runs[0]["pool"]:
@@ -61,14 +71,18 @@ def table(combined) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("runs", nargs="+", type=Path, help="qwen3_benchmark_suite.py --output files (.json)")
+    parser.add_argument("runs", nargs="+", type=Path, help="qwen3_benchmark_suite.py --output or evaluator.py --json files")
     parser.add_argument("--json", type=Path, help="also write the combined result here")
     args = parser.parse_args()
+    runs = [suite_run(json.loads(path.read_text())) for path in args.runs]
     try:
-        combined = combine([json.loads(path.read_text()) for path in args.runs])
+        combined = combine(runs)
     except ValueError as exc:
         raise SystemExit(f"combine_runs: {exc}")
     print(table(combined))
+    unnamed = [str(path) for path, run in zip(args.runs, runs) if run["program"] is None]
+    if unnamed:
+        print(f"program not recorded in {', '.join(unnamed)}: check that every run is of one program")
     if args.json:
         args.json.write_text(json.dumps({"runs": [str(p) for p in args.runs], **combined}, indent=2))
 

@@ -42,35 +42,3 @@ def test_each_kernel_compiles_from_a_short_source_that_includes_its_code(setting
         assert len(launch.source) < 1200, launch.name  # the point: MLX hashes this on every call
         assert INCLUDE.search(launch.source), launch.name
         assert kcc.compile_cuda(launch).ok, launch.name
-
-
-def test_a_decode_call_launches_with_the_grid_of_its_own_shape(monkeypatch):
-    """Launches are worked out once per shape and kept: a second batch size or path must not reuse them."""
-    import mlx.core as mx
-
-    grids = []
-
-    def cuda_kernel(name, **_):
-        def launch(inputs, output_shapes, output_dtypes, grid, threadgroup):
-            grids.append((name, grid, threadgroup))
-            return [mx.zeros(shape, dtype) for shape, dtype in zip(output_shapes, output_dtypes)]
-
-        return launch
-
-    monkeypatch.setattr(mx.fast, "cuda_kernel", cuda_kernel)
-    monkeypatch.setattr(best_program_cuda, "_kernels", {})
-    monkeypatch.setattr(best_program_cuda, "_launches", {})
-    p = best_program_cuda
-    one_block = (p.ONE_BLOCK_THREADS, 1, 1)
-    cluster = (p.THREADS, 1, 1)
-    for batch, k_len, expected in [
-        (1, 300, ("qwen3_gqa_decode_one_block", (p.ONE_BLOCK_THREADS * 8, 1, 1), one_block)),
-        (2, 300, ("qwen3_gqa_decode_one_block", (p.ONE_BLOCK_THREADS * 8, 2, 1), one_block)),
-        (1, 4096, ("qwen3_gqa_decode_cluster", (p.THREADS * p.CLUSTER * 8, 1, 1), cluster)),
-        (1, 300, ("qwen3_gqa_decode_one_block", (p.ONE_BLOCK_THREADS * 8, 1, 1), one_block)),
-    ]:
-        queries = mx.zeros((batch, 16, 1, 128), mx.bfloat16)
-        keys = mx.zeros((batch, 8, k_len, 128), mx.bfloat16)
-        out = p.qwen3_custom_gqa_attention(queries, keys, keys, scale=0.125)
-        assert grids.pop() == expected and out.shape == queries.shape
-    assert len(p._launches) == 3

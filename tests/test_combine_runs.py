@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from combine_runs import combine  # noqa: E402
+from combine_runs import combine, suite_run  # noqa: E402
 
 from qwen3_benchmark_suite import log_mean_interval  # noqa: E402
 
@@ -53,3 +53,14 @@ def test_cli_names_intervals_wholly_below_one(tmp_path):
     assert "| geometric mean (3 pairs) |" in out
     assert out.strip().endswith("intervals wholly below 1.0: b")
     assert json.loads((tmp_path / "combined.json").read_text())["pairs"] == 3
+
+
+def test_reads_an_evaluators_result_and_checks_the_program_it_names():
+    timing = run({"a": [1.10], "b": [0.90]})
+    del timing["program"]  # the evaluator's timing artifact does not carry it; its result does
+    evaluated = {"program": "initial_program_cuda.py", "artifacts": {"timing": json.dumps(timing)}}
+    assert suite_run(evaluated)["benchmarks"] == timing["benchmarks"]
+    with pytest.raises(ValueError, match="different programs"):
+        combine([run({"a": [1.0], "b": [1.0]}), suite_run(evaluated)])
+    unnamed = suite_run({"artifacts": {"timing": json.dumps(timing)}})  # written before the evaluator named it
+    assert combine([run({"a": [1.0], "b": [1.0]}), unnamed])["pairs"] == 2

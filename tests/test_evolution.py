@@ -69,31 +69,33 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     """kill -9 in the middle of an evaluation, then --resume: nothing before the last checkpoint is lost."""
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "GEMINI_API_KEY")}
     run_dir = tmp_path / "killed"
+    config = tmp_path / "config.yaml"  # a checkpoint every iteration: the same path, half the evaluations
+    config.write_text((ROOT / "config_mlx.yaml").read_text().replace("checkpoint_interval: 2", "checkpoint_interval: 1", 1))
+    assert "checkpoint_interval: 1" in config.read_text()
     with ScriptedLLM([ALWAYS_APPLIES]) as llm:
         base = ["bash", str(ROOT / "run_evolve_experiment.sh"), "--python", sys.executable, "--backend", "mlx",
                 "--api-base", llm.url, "--output-base", str(tmp_path), "--foreground"]
-        run = subprocess.Popen(base + ["--run-name", "killed", "-i", "8"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        run = subprocess.Popen(base + ["--run-name", "killed", "--config", str(config), "-i", "8"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
         try:
             deadline = time.monotonic() + 600
-            while not (run_dir / "checkpoints" / "checkpoint_2").is_dir():
+            while not (run_dir / "checkpoints" / "checkpoint_1").is_dir():
                 assert run.poll() is None and time.monotonic() < deadline, "the run ended before its first checkpoint"
                 time.sleep(1)
-            prompts_at_checkpoint = len(llm.prompts)
-            while len(llm.prompts) == prompts_at_checkpoint:  # iteration 3 has asked; its evaluation runs
+            while len(llm.prompts) < 2:  # iteration 2 has asked (perhaps before checkpoint 1); its evaluation runs
                 assert time.monotonic() < deadline
                 time.sleep(0.5)
             time.sleep(2)
         finally:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
-        assert not (run_dir / "checkpoints" / "checkpoint_4").exists()
-        done = subprocess.run(base + ["--resume", "-i", "2"], capture_output=True, text=True, env=env, timeout=600)
+        assert not (run_dir / "checkpoints" / "checkpoint_2").exists()
+        done = subprocess.run(base + ["--resume", "-i", "1"], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "resuming" in done.stdout and "checkpoint_2" in done.stdout
-    assert "Resuming from checkpoint at iteration 3" in (run_dir / "run.log").read_text()
-    before, after = (checkpoint_summary(run_dir / "checkpoints" / c) for c in ("checkpoint_2", "checkpoint_4"))
-    assert (before["last_iteration"], after["last_iteration"]) == (2, 4)
+    assert "resuming" in done.stdout and "checkpoint_1" in done.stdout
+    assert "Resuming from checkpoint at iteration 2" in (run_dir / "run.log").read_text()
+    before, after = (checkpoint_summary(run_dir / "checkpoints" / c) for c in ("checkpoint_1", "checkpoint_2"))
+    assert (before["last_iteration"], after["last_iteration"]) == (1, 2)
     assert after["best_score"] >= before["best_score"] > 0  # the best program found before the kill survives
 
 

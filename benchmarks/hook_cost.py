@@ -58,17 +58,18 @@ def main(argv=None):
     print(f"device {mx.default_device()}, mlx {mx.__version__}; us per call, best of {args.rounds} rounds "
           f"of {args.calls} calls")
 
-    before = AttentionHook(None, None)  # measured before the guard exists, as the baseline once ran
-    print(f"{best_of_interleaved_rounds({'x': before}, decode_inputs(lengths[0]), args.calls, args.rounds)['x']:6.2f} "
-          f"L={lengths[0]}  mlx-lm's own attention, no guard (the baseline before)")
+    def report(hooks, k_len):
+        for name, us in best_of_interleaved_rounds(hooks, decode_inputs(k_len), args.calls, args.rounds).items():
+            print(f"{us:6.2f} L={k_len}  {name}", flush=True)
+
+    # measured before the guard exists, as the baseline once ran
+    report({"mlx-lm's own attention, no guard (the baseline before)": AttentionHook(None, None)}, lengths[0])
     guard = install_sdpa_guard(allow_decode=True)
     hooks = {"the baseline now: benchmarks/sdpa_program.py as a program, guarded":
              AttentionHook(load_program(HERE / "sdpa_program.py"), guard)}
     hooks.update({program: AttentionHook(load_program(program), guard) for program in args.program})
     for k_len in lengths:
-        best = best_of_interleaved_rounds(hooks, decode_inputs(k_len), args.calls, args.rounds)
-        for name, us in best.items():
-            print(f"{us:6.2f} L={k_len}  {name}", flush=True)
+        report(hooks, k_len)
 
 
 if __name__ == "__main__":

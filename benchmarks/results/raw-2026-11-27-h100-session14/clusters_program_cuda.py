@@ -70,6 +70,7 @@ constexpr int WARPS = {warps};
 constexpr int THREADS = {32 * warps};
 constexpr int UNROLL = {UNROLL};
 constexpr int CLUSTER = {CLUSTER};
+constexpr int CLUSTERS = {CLUSTERS};
 constexpr int HEADS = {HEADS_PER_BLOCK};
 constexpr int HALF_WARPS = 2 * WARPS;
 constexpr int ROWS_PER_STEP = HALF_WARPS * UNROLL;
@@ -329,7 +330,7 @@ __device__ void cluster_kernel({ATTENTION_PARAMS}, int* counters, float* partial
   const int end = min(begin + chunk, k_len);
 
   __shared__ State state;
-  __shared__ State gathered[CLUSTER];  // filled in the cluster's first block only
+  __shared__ State gathered[CLUSTER > CLUSTERS ? CLUSTER : CLUSTERS];  // in the cluster's first block only
   attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
                batch, q_head0, begin, end, scale, state);
 

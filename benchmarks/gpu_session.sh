@@ -29,6 +29,9 @@
 #                      WARPS=8,ONE_BLOCK_UNTIL=1073741824), each in its own process: kernel_benchmark.py at
 #                      the decode LENGTHS (eval us: host and GPU), then the GPU time of each kernel alone
 #                      under Nsight Compute (benchmarks/ncu_kernel_times.py); all in $OUT/gputime.tgz
+#   stage ab N BASELINE CANDIDATE..   kernel A/B with session 14's rule fixed in advance: each program
+#                      alone in its process, N processes each in rotating order (benchmarks/kernel_ab.py;
+#                      AB_ARGS adds its options, e.g. --no-short); results and decision.json in $OUT/ab
 #   stage parallel "STAGE ARGS" ...   each stage on its own GPU at once, each with its own cache
 #                      ($QWEN3_GQA_CACHE-gpuI) and output folder (gpuI in $OUT/parallel.tgz), for a
 #                      machine of several GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the
@@ -186,6 +189,11 @@ PY
       done
     done
     (cd "$OUT" && tar czf gputime.tgz gputime && rm -rf gputime)
+    ;;
+  ab)
+    processes=$1; shift
+    # shellcheck disable=SC2086  # AB_ARGS is words
+    $PY benchmarks/kernel_ab.py --out "$OUT/ab" --processes "$processes" ${AB_ARGS:-} "$@" | tee "$OUT/ab.txt" | tail -n 12
     ;;
   parallel)
     gpus=$(nvidia-smi -L | wc -l)

@@ -1,0 +1,151 @@
+"""A kernel A/B with its rule fixed in advance: a baseline program and candidates, each alone in its
+process, the order rotating; then the rule says which candidate, if any, goes on to gates and pairs.
+
+    python benchmarks/kernel_ab.py --out DIR --processes 3 BASELINE CANDIDATE [CANDIDATE ...]
+    python benchmarks/kernel_ab.py --out DIR --decide-only BASELINE CANDIDATE ...   # the rule on DIR's results
+
+Each process is `kernel_benchmark.py --program P --no-prefill` (MLX 0.32's CUDA graph cache must not
+carry a kernel node from one program to another, so programs never share a process). Process i runs the
+programs in the order rotated by i, so that no program always runs first on a machine. A speedup is over
+SDPA in the same process, which makes speedups comparable across processes where eval times are not.
+Results: DIR/<program stem>_<i>.json and .log; the rule's verdict: DIR/decision.json.
+
+The rule (session 14): the candidate with the highest median over its processes of the geometric-mean
+speedup at the key lengths goes on if that median is at least MIN_GAIN x the baseline's, its median
+speedup at every key length at least PER_LENGTH x the baseline's, and (unless --no-short) at every
+measured length below the key lengths at least the baseline's less SHORT_SLACK.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_LENGTHS = [256, 1024, 4096, 16384, 32768]  # the issue's geometric mean
+LENGTHS = [1, 2, 8, 64, 128, 255, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768]
+
+
+def run_processes(programs, out: Path, processes, lengths, benchmark_args=(), progress=print):
+    """Every program `processes` times, each run alone in a kernel_benchmark.py process; returns the
+    runs that failed as [(name, i, last lines of their log)]."""
+    out.mkdir(parents=True, exist_ok=True)
+    failed = []
+    for i in range(1, processes + 1):
+        for j in range(len(programs)):
+            program = programs[(i - 1 + j) % len(programs)]
+            name = Path(program).stem
+            progress(f"process {i} of {processes}: {name}")
+            log = out / f"{name}_{i}.log"
+            cmd = [sys.executable, str(ROOT / "kernel_benchmark.py"), "--program", str(program), "--no-prefill",
+                   "--lengths", ",".join(map(str, lengths)), "--json", str(out / f"{name}_{i}.json"), *benchmark_args]
+            with open(log, "w") as f:
+                rc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, cwd=ROOT).returncode
+            if rc != 0:
+                failed.append((name, i, "\n".join(log.read_text().splitlines()[-3:])))
+                progress(f"  failed (exit code {rc}), see {log}")
+    return failed
+
+
+def speedups(out: Path, name) -> list:
+    """[{k_len: speedup over SDPA}], one per process that left a result."""
+    runs = []
+    for f in sorted(out.glob(f"{name}_*.json")):
+        result = json.loads(f.read_text())
+        rows = (result[0] if isinstance(result, list) else result)["rows"]
+        runs.append({r["k_len"]: r["speedup"] for r in rows})
+    return runs
+
+
+def summary(runs, key_lengths) -> dict:
+    """Per program: the geometric mean over the key lengths in each process, their median, and the
+    median speedup at each length."""
+    geomeans = [float(np.exp(np.mean([np.log(r[L]) for L in key_lengths]))) for r in runs]
+    return {"geomean": float(np.median(geomeans)), "geomeans": geomeans,
+            "per_length": {L: float(np.median([r[L] for r in runs])) for L in runs[0]}}
+
+
+def decide(out: Path, baseline, candidates, processes, key_lengths=KEY_LENGTHS, short=True, min_gain=1.03,
+           per_length=0.97, short_slack=0.03) -> dict:
+    """The rule on the results in `out` (names are program stems): {"baseline", "candidates", "checks",
+    "candidate", "chosen"}; "chosen" is None where no candidate passes."""
+    base_runs = speedups(out, baseline)
+    if not base_runs:
+        raise SystemExit(f"no results of the baseline {baseline} in {out}")
+    base = summary(base_runs, key_lengths)
+    measured = {name: speedups(out, name) for name in candidates}
+    results = {name: summary(runs, key_lengths) for name, runs in measured.items() if len(runs) == processes}
+    verdict = {"baseline": {"name": baseline, **base}, "candidates": results,
+               "left_out": {name: f"{len(runs)} of {processes} processes measured"
+                            for name, runs in measured.items() if len(runs) != processes},
+               "candidate": None, "checks": {}, "chosen": None}
+    if not results:
+        return verdict
+    best = max(results, key=lambda name: results[name]["geomean"])
+    mine = results[best]
+    checks = {
+        f"geomean >= {min_gain} x the baseline's": mine["geomean"] >= min_gain * base["geomean"],
+        f"every key length >= {per_length} x the baseline's": all(
+            mine["per_length"][L] >= per_length * base["per_length"][L] for L in key_lengths),
+    }
+    if short:
+        below = [L for L in base["per_length"] if L < min(key_lengths)]
+        checks[f"every length below the key lengths >= the baseline's - {short_slack}"] = all(
+            mine["per_length"][L] >= base["per_length"][L] - short_slack for L in below)
+    verdict.update(candidate=best, checks=checks, chosen=best if all(checks.values()) else None)
+    return verdict
+
+
+def report(verdict) -> str:
+    base = verdict["baseline"]
+    lines = [f"{base['name']}: geomean median {base['geomean']:.3f} "
+             f"({', '.join(f'{g:.3f}' for g in base['geomeans'])})"]
+    for name, result in verdict["candidates"].items():
+        lines.append(f"{name}: geomean median {result['geomean']:.3f} "
+                     f"({', '.join(f'{g:.3f}' for g in result['geomeans'])})")
+        lines.append("  L candidate/baseline: " + "  ".join(
+            f"{L} {s:.2f}/{base['per_length'][L]:.2f}" for L, s in result["per_length"].items()))
+    lines += [f"{name}: left out, {why}" for name, why in verdict["left_out"].items()]
+    lines += [f"{verdict['candidate']}: {check}: {'yes' if ok else 'NO'}" for check, ok in verdict["checks"].items()]
+    lines.append(f"chosen: {verdict['chosen'] or 'none'}")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("baseline")
+    parser.add_argument("candidates", nargs="+")
+    parser.add_argument("--out", required=True, help="folder of the processes' results")
+    parser.add_argument("--processes", type=int, default=3, help="processes per program")
+    parser.add_argument("--lengths", default=",".join(map(str, LENGTHS)), help="decode lengths to time")
+    parser.add_argument("--key-lengths", default=",".join(map(str, KEY_LENGTHS)), help="lengths of the geometric mean")
+    parser.add_argument("--no-short", action="store_true",
+                        help="leave lengths below the key lengths out of the rule (where the candidate's "
+                             "short-length path is the baseline's)")
+    parser.add_argument("--min-gain", type=float, default=1.03)
+    parser.add_argument("--per-length", type=float, default=0.97)
+    parser.add_argument("--short-slack", type=float, default=0.03)
+    parser.add_argument("--decide-only", action="store_true", help="apply the rule to the results already in --out")
+    parser.add_argument("--benchmark-args", default="", help="more kernel_benchmark.py options, e.g. '--repeats 10'")
+    args = parser.parse_args()
+    out = Path(args.out)
+    programs = [args.baseline, *args.candidates]
+    names = [Path(p).stem for p in programs]
+    if len(set(names)) != len(names):
+        raise SystemExit(f"programs must have distinct file names (results are named by them): {names}")
+    if not args.decide_only:
+        lengths = [int(x) for x in args.lengths.split(",")]
+        failed = run_processes(programs, out, args.processes, lengths, args.benchmark_args.split())
+        for name, i, tail in failed:
+            print(f"{name}, process {i}, failed:\n{tail}")
+    verdict = decide(out, names[0], names[1:], args.processes, [int(x) for x in args.key_lengths.split(",")],
+                     not args.no_short, args.min_gain, args.per_length, args.short_slack)
+    (out / "decision.json").write_text(json.dumps(verdict, indent=2))
+    print(report(verdict))
+
+
+if __name__ == "__main__":
+    main()

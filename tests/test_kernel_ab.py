@@ -1,0 +1,83 @@
+"""benchmarks/kernel_ab.py: the rule on recorded and made-up results, and the processes on the CPU."""
+
+import json
+import sys
+
+from conftest import PROGRAMS, ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import kernel_ab  # noqa: E402
+
+SESSION_14_ROUND_1 = ROOT / "benchmarks/results/raw-2026-11-27-h100-session14/ab"
+LENGTHS = [1, 64, 256, 1024, 4096, 16384, 32768]
+
+
+def write_results(folder, name, speedups_per_process):
+    """kernel_benchmark.py --json files with these speedups ({k_len: speedup}, one dict a process)."""
+    folder.mkdir(exist_ok=True)
+    for i, speedups in enumerate(speedups_per_process, 1):
+        rows = [{"k_len": L, "speedup": s} for L, s in speedups.items()]
+        (folder / f"{name}_{i}.json").write_text(json.dumps({"program": f"{name}.py", "rows": rows}))
+
+
+def flat(value, **at):
+    return {L: at.get(f"L{L}", value) for L in LENGTHS}
+
+
+def test_session_14_round_1_reads_as_its_report_says():
+    candidates = ["pipelined_program_cuda_unroll4_stages3", "pipelined_program_cuda_unroll2_stages6",
+                  "pipelined_program_cuda_warps8_unroll4_stages6"]
+    verdict = kernel_ab.decide(SESSION_14_ROUND_1, "shipped", candidates, processes=3)
+    assert round(verdict["baseline"]["geomean"], 3) == 1.700
+    assert verdict["candidate"] == "pipelined_program_cuda_unroll4_stages3"
+    assert round(verdict["candidates"][verdict["candidate"]]["geomean"], 3) == 1.638
+    assert verdict["chosen"] is None and not any(verdict["checks"].values())
+
+
+def test_a_candidate_faster_at_every_length_is_chosen(tmp_path):
+    write_results(tmp_path, "base", [flat(1.0), flat(1.1), flat(0.9)])
+    write_results(tmp_path, "slow", [flat(0.9)] * 3)
+    write_results(tmp_path, "fast", [flat(1.1), flat(1.2), flat(1.0)])
+    verdict = kernel_ab.decide(tmp_path, "base", ["slow", "fast"], processes=3)
+    assert verdict["candidate"] == "fast" and verdict["chosen"] == "fast"
+    assert "chosen: fast" in kernel_ab.report(verdict)
+
+
+def test_a_candidate_slower_at_one_key_length_is_not_chosen(tmp_path):
+    write_results(tmp_path, "base", [flat(1.0)] * 3)
+    write_results(tmp_path, "fast_but", [flat(1.2, L32768=0.9)] * 3)
+    verdict = kernel_ab.decide(tmp_path, "base", ["fast_but"], processes=3)
+    assert verdict["chosen"] is None
+    assert [check for check, ok in verdict["checks"].items() if not ok] == ["every key length >= 0.97 x the baseline's"]
+
+
+def test_short_lengths_decide_unless_left_out(tmp_path):
+    write_results(tmp_path, "base", [flat(1.0)] * 3)
+    write_results(tmp_path, "slow_at_1", [flat(1.2, L1=0.9)] * 3)
+    assert kernel_ab.decide(tmp_path, "base", ["slow_at_1"], processes=3)["chosen"] is None
+    assert kernel_ab.decide(tmp_path, "base", ["slow_at_1"], processes=3, short=False)["chosen"] == "slow_at_1"
+
+
+def test_a_candidate_with_a_process_missing_is_left_out(tmp_path):
+    write_results(tmp_path, "base", [flat(1.0)] * 3)
+    write_results(tmp_path, "crashed_once", [flat(2.0)] * 2)
+    verdict = kernel_ab.decide(tmp_path, "base", ["crashed_once"], processes=3)
+    assert verdict["chosen"] is None and verdict["left_out"] == {"crashed_once": "2 of 3 processes measured"}
+
+
+def test_each_program_runs_alone_in_its_process_in_rotating_order(tmp_path):
+    programs = [ROOT / "initial_program_mlx.py", PROGRAMS / "slow_but_correct.py"]
+    order = []
+    failed = kernel_ab.run_processes(programs, tmp_path, 2, [64, 300],
+                                     ["--layers", "2", "--repeats", "2", "--copy-mib", "16"], progress=order.append)
+    assert failed == []
+    assert order == ["process 1 of 2: initial_program_mlx", "process 1 of 2: slow_but_correct",
+                     "process 2 of 2: slow_but_correct", "process 2 of 2: initial_program_mlx"]
+    for name in ("initial_program_mlx", "slow_but_correct"):
+        for i in (1, 2):
+            result = json.loads((tmp_path / f"{name}_{i}.json").read_text())
+            assert result["program"].endswith(f"{name}.py") and [r["k_len"] for r in result["rows"]] == [64, 300]
+    verdict = kernel_ab.decide(tmp_path, "initial_program_mlx", ["slow_but_correct"], processes=2,
+                               key_lengths=[64, 300])
+    assert verdict["candidate"] == "slow_but_correct"

@@ -72,7 +72,7 @@ CPU_CASES = [
 ]
 GPU_CASES = CPU_CASES + [
     decode(8191), decode(16384), decode(32768, q_gain=3.0),
-    decode(1000, batch=2), decode(8191, batch=2),  # batches beyond the one-block path's lengths
+    decode(1000, batch=2), decode(8191, batch=2),  # batch 2 where kernels split the keys over blocks, not only at 300
     Case("prefill_causal_L2048", 2048, 2048, "causal"),
     Case("chunked_prefill_Lq2048_Lk6144", 2048, 6144, "causal"),
 ]

@@ -5,6 +5,11 @@
     python kernel_benchmark.py $(for f in /tmp/variants/*.py; do echo --program $f; done) --no-prefill
 
 Each constant must be a top-level `NAME = <int>` line of the program.
+
+TEXT=n is not a constant: it writes a comment as the first line of the program's DEVICE_CODE, so the
+variant's CUDA text differs and its machine code does not. On an H100 the 32K kernel runs in one of
+two GPU times that follow the CUDA text, not the machine code (session 7 report, section 4); a
+kernel change is judged fairly only over several texts of each program.
 """
 
 import json
@@ -18,9 +23,14 @@ VARIANT_LINE = "# variant settings: "
 
 def write_variant(source: str, settings: dict, target: Path):
     for name, value in settings.items():
-        source, n = re.subn(rf"^{name} = \d+", f"{name} = {value}", source, count=1, flags=re.M)
+        if name == "TEXT":
+            line = f"// text variant {value}: another CUDA text, the same machine code\n"
+            source, n = re.subn(r'^DEVICE_CODE = """\n', lambda m: m.group(0) + line, source, count=1, flags=re.M)
+        else:
+            source, n = re.subn(rf"^{name} = \d+", f"{name} = {value}", source, count=1, flags=re.M)
         if n != 1:
-            raise SystemExit(f"no top-level `{name} = <int>` line to change")
+            raise SystemExit(f"no top-level `{name} = <int>` line to change" if name != "TEXT"
+                             else 'no top-level `DEVICE_CODE = """` string to write a comment into')
     target.write_text(VARIANT_LINE + json.dumps(settings) + "\n" + source)
 
 

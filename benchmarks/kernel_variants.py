@@ -23,15 +23,23 @@ VARIANT_LINE = "# variant settings: "
 
 def write_variant(source: str, settings: dict, target: Path):
     for name, value in settings.items():
-        if name == "TEXT":
-            line = f"// text variant {value}: another CUDA text, the same machine code\n"
-            source, n = re.subn(r'^DEVICE_CODE = """\n', lambda m: m.group(0) + line, source, count=1, flags=re.M)
-        else:
-            source, n = re.subn(rf"^{name} = \d+", f"{name} = {value}", source, count=1, flags=re.M)
-        if n != 1:
-            raise SystemExit(f"no top-level `{name} = <int>` line to change" if name != "TEXT"
-                             else 'no top-level `DEVICE_CODE = """` string to write a comment into')
+        source = with_text_comment(source, value) if name == "TEXT" else with_constant(source, name, value)
     target.write_text(VARIANT_LINE + json.dumps(settings) + "\n" + source)
+
+
+def with_constant(source: str, name, value) -> str:
+    source, n = re.subn(rf"^{name} = \d+", f"{name} = {value}", source, count=1, flags=re.M)
+    if n != 1:
+        raise SystemExit(f"no top-level `{name} = <int>` line to change")
+    return source
+
+
+def with_text_comment(source: str, n) -> str:
+    comment = f"// text variant {n}: another CUDA text, the same machine code\n"
+    source, found = re.subn(r'^DEVICE_CODE = """\n', lambda m: m.group(0) + comment, source, count=1, flags=re.M)
+    if found != 1:
+        raise SystemExit('no top-level `DEVICE_CODE = """` string to write a comment into')
+    return source
 
 
 def variant_settings(path) -> dict:

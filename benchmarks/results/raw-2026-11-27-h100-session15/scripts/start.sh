@@ -1,4 +1,4 @@
-# Starts session 14's stages in their own process session (they outlive this call), from a private copy
+# Starts session 15's stages in their own process session (they outlive this call), from a private copy
 # of the repository in /root/repo, their output in /root/s15. $1: the stage command line.
 set -u
 rm -rf /root/repo && mkdir -p /root/repo /root/s15 && cp -r . /root/repo/ && rm -rf /root/repo/.whl

@@ -1,4 +1,6 @@
 # Waits until the background stages end or $1 seconds pass, then copies their files to $OUT.
+# Flawed as run (report, "Device time"): pgrep -f also matches a device call whose own command line
+# names runs/s15/stages, so started and waited in one call it waits out its full time.
 set -u
 end=$((SECONDS + ${1:-560}))
 while (( SECONDS < end )) && pgrep -f "runs/s15/stages" >/dev/null; do sleep 5; done

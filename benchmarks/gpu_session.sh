@@ -11,6 +11,10 @@
 #                      FLOOR=1, of the no-op kernel (the floor of any custom kernel call), each alone in
 #                      its process, and the gates of the picked program
 #   stage gates P      the evaluator's gates before timing (source, compiles, correctness, memcheck) on P
+#   stage images P..   the machine code each program's kernels run inside MLX: the images MLX loads in a
+#                      kernel_benchmark.py process (L = 256 and 32K: the one-block and the cluster kernel),
+#                      recorded by benchmarks/loaded_images.c, with their local-memory loads and stores
+#                      (register spills) counted by nvdisasm ($NVDISASM); $OUT/images.txt and images.tgz
 #   stage evaluate P.. the evaluator on programs P.., quick subset, one evaluator in turn as an
 #                      evolution's worker (the first evaluation also measures missing ceilings and
 #                      discards a warm-up pair: the log's timestamps tell them apart); EVAL_ARGS adds
@@ -130,6 +134,27 @@ for gate in (ev.check_source, ev.check_compiles, ev.check_correctness, ev.check_
     if "correctness_table" in r.artifacts: print(r.artifacts["correctness_table"])
     if not r.passed: break
 PY
+    ;;
+  images)
+    # Compiles outside MLX never showed the spills that the same inputs get inside it (session 16).
+    nvdisasm=${NVDISASM:-/usr/local/cuda/bin/nvdisasm}
+    shim=/tmp/loaded_images.so dir="$OUT/images"
+    ${CC:-cc} -O2 -shared -fPIC -o "$shim" benchmarks/loaded_images.c -ldl || exit 1
+    for program in "$@"; do
+      name=$(basename "$program" .py)
+      mkdir -p "$dir/$name"
+      LOADED_IMAGES_DIR="$dir/$name" LD_PRELOAD="$shim" $PY kernel_benchmark.py --program "$program" \
+          --lengths 256,32768 --no-prefill --repeats 3 --copy-mib 16 >"$dir/$name/benchmark.log" 2>&1 ||
+          echo "$name: kernel_benchmark.py failed, see $dir/$name/benchmark.log"
+      for image in "$dir/$name"/image_*; do
+        # the kernel's name from its mangled symbol, whose length prefix says where the name ends
+        kernel=$($PY -c 'import re, sys; m = re.search(rb"cu(\d+)(custom_kernel_\w+)", open(sys.argv[1], "rb").read())
+print(m.group(2)[:int(m.group(1))].decode() if m else "")' "$image")
+        [[ -n "$kernel" ]] || { rm -f "$image"; continue; }  # MLX's own kernels
+        echo "$name $kernel $(stat -c %s "$image") bytes, local loads/stores: $("$nvdisasm" -c "$image" | grep -c -E "LDL|STL")"
+      done
+    done | tee "$OUT/images.txt"
+    (cd "$OUT" && tar czf images.tgz images && rm -rf images)
     ;;
   evaluate)
     programs=()

@@ -138,6 +138,8 @@ PY
   images)
     # Compiles outside MLX never showed the spills that the same inputs get inside it (session 16).
     nvdisasm=${NVDISASM:-/usr/local/cuda/bin/nvdisasm}
+    # without it every count would read 0, as if nothing spilled
+    [[ -x "$nvdisasm" ]] || { echo "no nvdisasm at $nvdisasm: set NVDISASM" >&2; exit 1; }
     shim=/tmp/loaded_images.so dir="$OUT/images"
     ${CC:-cc} -O2 -shared -fPIC -o "$shim" benchmarks/loaded_images.c -ldl || exit 1
     for program in "$@"; do

@@ -47,7 +47,9 @@ class Case:
     k_len: int
     mask: str = "none"  # "none", "causal" (bottom-right aligned) or "bool_array"
     batch: int = 1
-    kv_layout: str = "cache_view"  # "cache_view" (strided slice of a 256-row buffer) or "contiguous"
+    # "cache_view" (strided slice of a 256-row buffer), "contiguous", or "token_major" (a transposed
+    # view of [B, L, 8, 128], the projection's layout before mlx-lm's cache: rows 8 x 128 apart)
+    kv_layout: str = "cache_view"
     q_gain: float = 1.0  # larger gains give peakier softmaxes
 
     @property
@@ -62,7 +64,7 @@ def decode(k_len, **kw):
 # Odd lengths on purpose: 255/256/257 straddle the cache step, 1 is a lone key.
 CPU_CASES = [
     decode(1), decode(255), decode(256), decode(257), decode(1000), decode(1021, q_gain=4.0), decode(4100),
-    decode(300, batch=2), decode(513, kv_layout="contiguous"),
+    decode(300, batch=2), decode(513, kv_layout="contiguous"), decode(700, kv_layout="token_major"),
     Case("prefill_causal_L64", 64, 64, "causal"),
     Case("prefill_causal_L257", 257, 257, "causal", q_gain=3.0),
     Case("chunked_prefill_Lq100_Lk612", 100, 612, "causal"),
@@ -246,6 +248,8 @@ def mlx_inputs(case: Case, arrays: dict):
     values = bf16(arrays["v"])[:, :, : case.k_len, :]
     if case.kv_layout == "contiguous":
         keys, values = mx.contiguous(keys), mx.contiguous(values)
+    elif case.kv_layout == "token_major":
+        keys, values = (mx.contiguous(x.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3) for x in (keys, values))
     mask = {"none": None, "causal": "causal"}.get(case.mask)
     if case.mask == "bool_array":
         mask = mx.array(arrays["mask"])

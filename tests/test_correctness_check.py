@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import mlx.core as mx
 import numpy as np
 import pytest
 from conftest import ROOT
@@ -27,6 +28,7 @@ def test_case_table_covers_what_the_contract_needs():
     assert any(c.mask == "causal" and c.q_len == c.k_len for c in cc.CPU_CASES)
     assert any(c.mask == "causal" and c.q_len < c.k_len for c in cc.CPU_CASES)  # chunked prefill
     assert any(c.kv_layout == "cache_view" and c.kv_rows > c.k_len for c in cc.CPU_CASES)
+    assert {c.kv_layout for c in cc.CPU_CASES} == {"cache_view", "contiguous", "token_major"}
     assert any(c.batch > 1 for c in cc.CPU_CASES) and any(c.mask == "bool_array" for c in cc.CPU_CASES)
     assert max(c.q_len for c in cc.CPU_CASES) <= 512  # CPU prefill stays short
     assert max(c.k_len for c in cc.GPU_CASES if c.q_len == 1) == 32768
@@ -67,6 +69,16 @@ def test_cache_view_rows_past_the_length_hold_poison():
     arrays = cc.draw_inputs(case, np.random.default_rng(0))
     k = cc.from_bf16_bits(arrays["k"])
     assert k.shape[2] == 512 and np.all(k[:, :, 300:] == cc.UNUSED_CACHE_ROW_VALUE)
+
+
+@pytest.mark.parametrize("layout", ["cache_view", "contiguous", "token_major"])
+def test_every_layout_hands_over_the_same_keys_and_values(layout):
+    case = cc.decode(300, kv_layout=layout)
+    arrays = cc.draw_inputs(case, np.random.default_rng(3))
+    _, keys, values, _ = cc.mlx_inputs(case, arrays)
+    for name, x in (("k", keys), ("v", values)):
+        assert x.shape == (1, 8, 300, 128)
+        assert np.array_equal(np.array(x.astype(mx.float32)), cc.from_bf16_bits(arrays[name])[:, :, :300])
 
 
 def judge(case, make_output):

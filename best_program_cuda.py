@@ -1,9 +1,10 @@
 """Qwen3 GQA decode attention for MLX's CUDA back-end: split-K, one launch where one suffices.
 
-Written by hand from initial_program_cuda.py; WARPS, UNROLL, HEADS_PER_BLOCK, BLOCKS_PER_SM and
-SPLIT_FROM picked by benchmarks/pick_kernel_settings.py from a sweep of 19 variants on an H100,
-ONE_BLOCK_WARPS from the kernels' GPU times under Nsight Compute, and ONE_BLOCK_UNTIL from timing
-256, 512 and 1024 with those 8-warp blocks (EVOLUTION_ANALYSIS.md has the measurements). Decode
+Written by hand from initial_program_cuda.py (its main loop restructured in session 17); WARPS,
+UNROLL, HEADS_PER_BLOCK, BLOCKS_PER_SM and SPLIT_FROM picked by benchmarks/pick_kernel_settings.py
+from a sweep of 19 variants on an H100, ONE_BLOCK_WARPS from the kernels' GPU times under Nsight
+Compute, and ONE_BLOCK_UNTIL from timing 256, 512 and 1024 with those 8-warp blocks
+(EVOLUTION_ANALYSIS.md has the measurements). Decode
 (Lq == 1) runs the kernels below; prefill hands over to mx.fast.scaled_dot_product_attention (cuDNN
 flash attention, which decode tok/s does not wait on).
 
@@ -12,7 +13,11 @@ KV head and scores both query heads of the GQA pair against every K row it loads
 row is read once. Each half-warp takes one key row at a time (16 lanes x 8 dims: one 16-byte load
 per lane), UNROLL rows per step, and issues the next step's 2 x UNROLL 16-byte loads before this
 step's arithmetic; it keeps a running (online) softmax; the half-warps, then the warps, merge
-their states.
+their states. The pipelined loop serves mlx-lm's cache layout (rows of 128 contiguous bf16, one
+after the other), so a step's loads are one pointer plus constant offsets; any other layout takes a
+plain loop of strided loads. That takes about 8 registers off the cluster kernel's need, which
+had filled the 128 a thread may use at 16 warps: inside MLX's process NVRTC spilled registers for
+some CUDA texts of such code, 10 % slower at 32K (benchmarks/results, sessions 16 and 17).
 
 - Lk < ONE_BLOCK_UNTIL: one block of ONE_BLOCK_WARPS warps per query-head group takes every key and
   writes the output: no merge between blocks.
@@ -84,16 +89,6 @@ __device__ inline float half_warp_sum(float x) {
   return x;
 }
 
-// Eight consecutive bf16 of a row as raw bits: one 16-byte load when the row is contiguous and
-// aligned, else eight strided loads.
-__device__ inline uint4 load_8(const __nv_bfloat16* row, long long stride, bool vector_load) {
-  if (vector_load) return *reinterpret_cast<const uint4*>(row);
-  unsigned short bits[8];
-  for (int j = 0; j < 8; ++j) bits[j] = __bfloat16_as_ushort(row[j * stride]);
-  return make_uint4(bits[0] | (bits[1] << 16), bits[2] | (bits[3] << 16), bits[4] | (bits[5] << 16),
-                    bits[6] | (bits[7] << 16));
-}
-
 __device__ inline void unpack_8(uint4 raw, float out[8]) {
   const unsigned words[4] = {raw.x, raw.y, raw.z, raw.w};
   for (int j = 0; j < 4; ++j) {
@@ -102,18 +97,82 @@ __device__ inline void unpack_8(uint4 raw, float out[8]) {
   }
 }
 
-// The K and V rows first_row, first_row + HALF_WARPS, ... (UNROLL of them) of this half-warp's
-// lanes; rows at or past `end` load row `begin` instead, so loads stay unconditional and in bounds.
-template <typename Strides>
-__device__ inline void load_rows(const __nv_bfloat16* k_base, const __nv_bfloat16* v_base, const Strides& k_strides,
-                                 const Strides& v_strides, bool vector_load, int first_row, int begin, int end,
-                                 uint4 k_raw[UNROLL], uint4 v_raw[UNROLL]) {
+// Eight bf16 `stride` apart, packed as one 16-byte load would return them.
+__device__ inline uint4 load_8_strided(const __nv_bfloat16* p, long long stride) {
+  unsigned short bits[8];
+  for (int j = 0; j < 8; ++j) bits[j] = __bfloat16_as_ushort(p[j * stride]);
+  return make_uint4(bits[0] | (bits[1] << 16), bits[2] | (bits[3] << 16), bits[4] | (bits[5] << 16),
+                    bits[6] | (bits[7] << 16));
+}
+
+// A lane's online-softmax state for HEADS query heads over the rows it has seen: running max, sum of
+// exponentials, and the exponential-weighted sum of its 8 dims of the values.
+struct LaneState {
+  float max[HEADS];
+  float sum[HEADS];
+  float acc[HEADS][8];
+};
+
+// Fold N rows into the lane's state. Row u of the step is this half-warp's row + u * HALF_WARPS;
+// it is in the slice if u * HALF_WARPS < rows_left. k_raw and v_raw hold the lane's 8 dims of each row.
+template <int N>
+__device__ inline void attend_rows(const float q[HEADS][8], const uint4 k_raw[N], const uint4 v_raw[N], int rows_left,
+                                   LaneState& s) {
+  // Unpack each K row once and score it for both heads; then the half-warp sums.
+  float score[HEADS][N];
+#pragma unroll
+  for (int u = 0; u < N; ++u) {
+    float k[8];
+    unpack_8(k_raw[u], k);
+#pragma unroll
+    for (int h = 0; h < HEADS; ++h) {
+      float partial = 0.0f;
+      for (int j = 0; j < 8; ++j) partial += q[h][j] * k[j];
+      score[h][u] = partial;
+    }
+  }
+#pragma unroll
+  for (int h = 0; h < HEADS; ++h)
+#pragma unroll
+    for (int u = 0; u < N; ++u) score[h][u] = half_warp_sum(score[h][u]);  // every lane takes part
+
+  float p[HEADS][N];
+#pragma unroll
+  for (int h = 0; h < HEADS; ++h) {
+    float step_max = NO_SCORE;
+#pragma unroll
+    for (int u = 0; u < N; ++u) step_max = fmaxf(step_max, u * HALF_WARPS < rows_left ? score[h][u] : NO_SCORE);
+    const float new_max = fmaxf(s.max[h], step_max);
+    const float correction = __expf(s.max[h] - new_max);
+    s.sum[h] *= correction;
+    for (int j = 0; j < 8; ++j) s.acc[h][j] *= correction;
+#pragma unroll
+    for (int u = 0; u < N; ++u) {
+      p[h][u] = u * HALF_WARPS < rows_left ? __expf(score[h][u] - new_max) : 0.0f;
+      s.sum[h] += p[h][u];
+    }
+    s.max[h] = new_max;
+  }
+  // Unpack each V row once and add it to both heads.
+#pragma unroll
+  for (int u = 0; u < N; ++u) {
+    float v[8];
+    unpack_8(v_raw[u], v);
+#pragma unroll
+    for (int h = 0; h < HEADS; ++h)
+      for (int j = 0; j < 8; ++j) s.acc[h][j] += p[h][u] * v[j];
+  }
+}
+
+// This lane's 8 dims of the UNROLL rows k, k + HALF_WARPS * HEAD_DIM, ... (and the same of v): one
+// pointer and constant offsets. Rows at or past rows_left are not loaded.
+__device__ inline void load_step(const __nv_bfloat16* k, const __nv_bfloat16* v, int rows_left, uint4 k_raw[UNROLL],
+                                 uint4 v_raw[UNROLL]) {
 #pragma unroll
   for (int u = 0; u < UNROLL; ++u) {
-    const int row = first_row + u * HALF_WARPS;
-    const int safe_row = row < end ? row : begin;
-    k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
-    v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
+    const bool in_slice = u * HALF_WARPS < rows_left;
+    k_raw[u] = in_slice ? *reinterpret_cast<const uint4*>(k + u * HALF_WARPS * HEAD_DIM) : make_uint4(0, 0, 0, 0);
+    v_raw[u] = in_slice ? *reinterpret_cast<const uint4*>(v + u * HALF_WARPS * HEAD_DIM) : make_uint4(0, 0, 0, 0);
   }
 }
 
@@ -143,8 +202,9 @@ __device__ void attend_slice(const __nv_bfloat16* queries, const Shape& q_shape,
 
   const __nv_bfloat16* k_base = keys + batch * k_strides[0] + kv_head * k_strides[1] + dim0 * k_strides[3];
   const __nv_bfloat16* v_base = values + batch * v_strides[0] + kv_head * v_strides[1] + dim0 * v_strides[3];
-  const bool vector_load = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] % 8 == 0 &&
-                           v_strides[2] % 8 == 0 && reinterpret_cast<size_t>(k_base) % 16 == 0 &&
+  // mlx-lm's caches: rows of HEAD_DIM contiguous bf16, one after the other, 16-byte aligned.
+  const bool packed_rows = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] == HEAD_DIM &&
+                           v_strides[2] == HEAD_DIM && reinterpret_cast<size_t>(k_base) % 16 == 0 &&
                            reinterpret_cast<size_t>(v_base) % 16 == 0;
 
   float q[HEADS][8];
@@ -152,78 +212,61 @@ __device__ void attend_slice(const __nv_bfloat16* queries, const Shape& q_shape,
     const __nv_bfloat16* q_row = queries + batch * q_strides[0] + (q_head0 + h) * q_strides[1];
     for (int j = 0; j < 8; ++j) q[h][j] = __bfloat162float(q_row[(dim0 + j) * q_strides[3]]) * scale;
   }
-  float row_max[HEADS], row_sum[HEADS], acc[HEADS][8];
+  LaneState s;
   for (int h = 0; h < HEADS; ++h) {
-    row_max[h] = NO_SCORE;
-    row_sum[h] = 0.0f;
-    for (int j = 0; j < 8; ++j) acc[h][j] = 0.0f;
+    s.max[h] = NO_SCORE;
+    s.sum[h] = 0.0f;
+    for (int j = 0; j < 8; ++j) s.acc[h][j] = 0.0f;
   }
 
-  // The loads of the next step are issued before this step's arithmetic (software pipelining),
-  // so that a lane keeps 2 x UNROLL 16-byte loads in flight while it computes.
-  uint4 k_next[UNROLL], v_next[UNROLL];
-  if (begin < end)  // an empty slice (more blocks than keys) must not load row `begin`
-    load_rows(k_base, v_base, k_strides, v_strides, vector_load, begin + half, begin, end, k_next, v_next);
-  for (int step = begin; step < end; step += ROWS_PER_STEP) {  // uniform across the block
-    uint4 k_raw[UNROLL], v_raw[UNROLL];
-    bool valid[UNROLL];
+  if (packed_rows) {
+    // The loads of the next step are issued before this step's arithmetic (software pipelining),
+    // so that a lane keeps 2 x UNROLL 16-byte loads in flight while it computes.
+    const __nv_bfloat16* k_row = k_base + (begin + half) * HEAD_DIM;
+    const __nv_bfloat16* v_row = v_base + (begin + half) * HEAD_DIM;
+    uint4 k_next[UNROLL], v_next[UNROLL];
+    load_step(k_row, v_row, end - begin - half, k_next, v_next);
+    for (int step = begin; step < end; step += ROWS_PER_STEP) {  // uniform across the block
+      uint4 k_raw[UNROLL], v_raw[UNROLL];
 #pragma unroll
-    for (int u = 0; u < UNROLL; ++u) {
-      k_raw[u] = k_next[u];
-      v_raw[u] = v_next[u];
-      valid[u] = step + u * HALF_WARPS + half < end;
+      for (int u = 0; u < UNROLL; ++u) {
+        k_raw[u] = k_next[u];
+        v_raw[u] = v_next[u];
+      }
+      const int rows_left = end - step - half;
+      k_row += ROWS_PER_STEP * HEAD_DIM;
+      v_row += ROWS_PER_STEP * HEAD_DIM;
+      load_step(k_row, v_row, rows_left - ROWS_PER_STEP, k_next, v_next);
+      attend_rows<UNROLL>(q, k_raw, v_raw, rows_left, s);
     }
-    if (step + ROWS_PER_STEP < end)
-      load_rows(k_base, v_base, k_strides, v_strides, vector_load, step + ROWS_PER_STEP + half, begin, end,
-                k_next, v_next);
-#pragma unroll
-    for (int h = 0; h < HEADS; ++h) {
-      float score[UNROLL];
-      float step_max = NO_SCORE;
-#pragma unroll
-      for (int u = 0; u < UNROLL; ++u) {
-        float k[8];
-        unpack_8(k_raw[u], k);
-        float partial = 0.0f;
-        for (int j = 0; j < 8; ++j) partial += q[h][j] * k[j];
-        const float full_score = half_warp_sum(partial);  // every lane takes part in the shuffle
-        score[u] = valid[u] ? full_score : NO_SCORE;
-        step_max = fmaxf(step_max, score[u]);
-      }
-      const float new_max = fmaxf(row_max[h], step_max);
-      const float correction = __expf(row_max[h] - new_max);
-      row_sum[h] *= correction;
-      for (int j = 0; j < 8; ++j) acc[h][j] *= correction;
-#pragma unroll
-      for (int u = 0; u < UNROLL; ++u) {
-        const float p = valid[u] ? __expf(score[u] - new_max) : 0.0f;
-        float v[8];
-        unpack_8(v_raw[u], v);
-        row_sum[h] += p;
-        for (int j = 0; j < 8; ++j) acc[h][j] += p * v[j];
-      }
-      row_max[h] = new_max;
+  } else {
+    // Any other layout: one row per half-warp per step, eight loads per row.
+    for (int step = begin; step < end; step += HALF_WARPS) {  // uniform across the block
+      const int row = step + half < end ? step + half : begin;
+      const uint4 k_raw[1] = {load_8_strided(k_base + row * k_strides[2], k_strides[3])};
+      const uint4 v_raw[1] = {load_8_strided(v_base + row * v_strides[2], v_strides[3])};
+      attend_rows<1>(q, k_raw, v_raw, end - step - half, s);
     }
   }
 
   // The two half-warps of each warp (lanes i and i + 16 hold the same dims).
   for (int h = 0; h < HEADS; ++h) {
-    const float other_max = __shfl_xor_sync(FULL_MASK, row_max[h], 16);
-    const float other_sum = __shfl_xor_sync(FULL_MASK, row_sum[h], 16);
-    const float m = fmaxf(row_max[h], other_max);
-    const float mine = __expf(row_max[h] - m);
+    const float other_max = __shfl_xor_sync(FULL_MASK, s.max[h], 16);
+    const float other_sum = __shfl_xor_sync(FULL_MASK, s.sum[h], 16);
+    const float m = fmaxf(s.max[h], other_max);
+    const float mine = __expf(s.max[h] - m);
     const float theirs = __expf(other_max - m);
-    row_sum[h] = row_sum[h] * mine + other_sum * theirs;
-    for (int j = 0; j < 8; ++j) acc[h][j] = acc[h][j] * mine + __shfl_xor_sync(FULL_MASK, acc[h][j], 16) * theirs;
-    row_max[h] = m;
+    s.sum[h] = s.sum[h] * mine + other_sum * theirs;
+    for (int j = 0; j < 8; ++j) s.acc[h][j] = s.acc[h][j] * mine + __shfl_xor_sync(FULL_MASK, s.acc[h][j], 16) * theirs;
+    s.max[h] = m;
   }
   // The warps of the block, through shared memory.
   if (lane < 16) {
     for (int h = 0; h < HEADS; ++h) {
-      for (int j = 0; j < 8; ++j) warp_acc[h][warp][dim0 + j] = acc[h][j];
+      for (int j = 0; j < 8; ++j) warp_acc[h][warp][dim0 + j] = s.acc[h][j];
       if (lane == 0) {
-        warp_max[h][warp] = row_max[h];
-        warp_sum[h][warp] = row_sum[h];
+        warp_max[h][warp] = s.max[h];
+        warp_sum[h][warp] = s.sum[h];
       }
     }
   }

@@ -11,8 +11,9 @@ the keys of each KV head are split over threadgroups and a second, small kernel 
 Both paths share one inner loop: a threadgroup scores both query heads of the GQA pair against
 every K row it loads, keeping a running softmax per half-simdgroup (16 lanes x 8 dims of one key
 row at a time, UNROLL rows per step, the next step's 2 x UNROLL 16-byte loads issued before this
-step's arithmetic, as in the CUDA program); the half-simdgroups, then the simdgroups, merge their
-states. Prefill hands over to mx.fast.scaled_dot_product_attention.
+step's arithmetic, as in the CUDA program; that pipelined loop serves mlx-lm's cache layout, and
+other layouts take a plain loop of strided loads); the half-simdgroups, then the simdgroups, merge
+their states. Prefill hands over to mx.fast.scaled_dot_product_attention.
 UNROLL is the CUDA program's, picked on an H100, not on an Apple GPU. ONE_BLOCK_UNTIL (1024) is the
 CUDA program's before session 6 moved it to 512, where its cluster path, which has no counterpart
 here, overtook the one-block path; against a split path it was never timed. SIMDGROUPS is 8 where the CUDA program's WARPS is 16 (its ONE_BLOCK_WARPS is 8, as here): a Metal pipeline may
@@ -27,10 +28,12 @@ Part by part (CUDA name -> Metal name):
 | part | best_program_cuda.py | best_program.py |
 |---|---|---|
 | sum over a half-warp / half-simdgroup | `half_warp_sum`, `__shfl_xor_sync` | `half_simd_sum`, `simd_shuffle_xor` |
-| 8 bf16 of a row, one 16-byte load | `load_8` (`uint4`) | `load_8` (`uint4`) |
+| a step's K and V rows in mlx-lm's cache layout: one pointer, constant offsets, rows past the slice not loaded | `load_step` (arrays `uint4[UNROLL]`) | `load_step` (`thread uint4*`) |
+| 8 bf16 of a row in any other layout | `load_8_strided` | `load_8_strided` |
 | bf16 bits to float | `unpack_8`, `__uint_as_float` | `unpack_8`, `as_type<float>` |
-| K and V rows of one step (past `end`: row `begin`) | `load_rows` (arrays `uint4[UNROLL]`) | `load_rows` (`thread uint4*`) |
-| next step's loads before this step's arithmetic | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` | `k_next` / `v_next` in `attend_slice`; first step loaded only `if (begin < end)` |
+| a lane's running softmax | `struct LaneState` | `struct LaneState` |
+| N rows folded into it: K unpacked once for both heads, then V | `attend_rows<N>` | `attend_rows<N>` |
+| next step's loads before this step's arithmetic (cache layout); one row per step, no pipelining (other layouts) | the two loops of `attend_slice` | the two loops of `attend_slice` |
 | softmax state of a block | `struct State` in `__shared__` | `struct State` in `threadgroup` |
 | the inner loop and in-block merges | `attend_slice` (its own `__shared__` arrays) | `attend_slice` (threadgroup arrays passed in: Metal declares them in the kernel) |
 | one-block path (Lk < ONE_BLOCK_UNTIL) | `ONE_BLOCK_KERNEL` | `ONE_BLOCK_SOURCE` |
@@ -72,16 +75,6 @@ inline float half_simd_sum(float x) {
   return x;
 }
 
-// Eight consecutive bf16 of a row as raw bits: one 16-byte load when the row is contiguous and
-// aligned, else eight strided loads.
-inline uint4 load_8(const device bfloat16_t* row, int64_t stride, bool vector_load) {
-  if (vector_load) return *reinterpret_cast<const device uint4*>(row);
-  uint bits[8];
-  for (int j = 0; j < 8; ++j) bits[j] = as_type<ushort>(row[j * stride]);
-  return uint4(bits[0] | (bits[1] << 16), bits[2] | (bits[3] << 16), bits[4] | (bits[5] << 16),
-               bits[6] | (bits[7] << 16));
-}
-
 inline void unpack_8(uint4 raw, thread float* out) {
   const uint words[4] = {raw.x, raw.y, raw.z, raw.w};
   for (int j = 0; j < 4; ++j) {
@@ -90,17 +83,73 @@ inline void unpack_8(uint4 raw, thread float* out) {
   }
 }
 
-// The K and V rows first_row, first_row + HALF_SIMDGROUPS, ... (UNROLL of them) of this
-// half-simdgroup's lanes; rows at or past `end` load row `begin` instead, so loads stay
-// unconditional and in bounds.
-inline void load_rows(const device bfloat16_t* k_base, const device bfloat16_t* v_base,
-                      const constant int64_t* k_strides, const constant int64_t* v_strides, bool vector_load,
-                      int first_row, int begin, int end, thread uint4* k_raw, thread uint4* v_raw) {
+// Eight bf16 `stride` apart, packed as one 16-byte load would return them.
+inline uint4 load_8_strided(const device bfloat16_t* p, int64_t stride) {
+  uint bits[8];
+  for (int j = 0; j < 8; ++j) bits[j] = as_type<ushort>(p[j * stride]);
+  return uint4(bits[0] | (bits[1] << 16), bits[2] | (bits[3] << 16), bits[4] | (bits[5] << 16),
+               bits[6] | (bits[7] << 16));
+}
+
+// A lane's online-softmax state for HEADS query heads over the rows it has seen: running max, sum of
+// exponentials, and the exponential-weighted sum of its 8 dims of the values.
+struct LaneState {
+  float max[HEADS];
+  float sum[HEADS];
+  float acc[HEADS][8];
+};
+
+// Fold N rows into the lane's state. Row u of the step is this half-simdgroup's row + u *
+// HALF_SIMDGROUPS; it is in the slice if u * HALF_SIMDGROUPS < rows_left.
+template <int N>
+inline void attend_rows(thread const float (&q)[HEADS][8], thread const uint4* k_raw, thread const uint4* v_raw,
+                        int rows_left, thread LaneState& s) {
+  // Unpack each K row once and score it for both heads; then the half-simdgroup sums.
+  float score[HEADS][N];
+  for (int u = 0; u < N; ++u) {
+    float k[8];
+    unpack_8(k_raw[u], k);
+    for (int h = 0; h < HEADS; ++h) {
+      float partial = 0.0f;
+      for (int j = 0; j < 8; ++j) partial += q[h][j] * k[j];
+      score[h][u] = partial;
+    }
+  }
+  for (int h = 0; h < HEADS; ++h)
+    for (int u = 0; u < N; ++u) score[h][u] = half_simd_sum(score[h][u]);  // every lane takes part
+
+  float p[HEADS][N];
+  for (int h = 0; h < HEADS; ++h) {
+    float step_max = NO_SCORE;
+    for (int u = 0; u < N; ++u) step_max = metal::max(step_max, u * HALF_SIMDGROUPS < rows_left ? score[h][u] : NO_SCORE);
+    const float new_max = metal::max(s.max[h], step_max);
+    const float correction = metal::exp(s.max[h] - new_max);
+    s.sum[h] *= correction;
+    for (int j = 0; j < 8; ++j) s.acc[h][j] *= correction;
+    for (int u = 0; u < N; ++u) {
+      p[h][u] = u * HALF_SIMDGROUPS < rows_left ? metal::exp(score[h][u] - new_max) : 0.0f;
+      s.sum[h] += p[h][u];
+    }
+    s.max[h] = new_max;
+  }
+  // Unpack each V row once and add it to both heads.
+  for (int u = 0; u < N; ++u) {
+    float v[8];
+    unpack_8(v_raw[u], v);
+    for (int h = 0; h < HEADS; ++h)
+      for (int j = 0; j < 8; ++j) s.acc[h][j] += p[h][u] * v[j];
+  }
+}
+
+// This lane's 8 dims of the UNROLL rows k, k + HALF_SIMDGROUPS * HEAD_DIM, ... (and the same of v):
+// one pointer and constant offsets. Rows at or past rows_left are not loaded.
+inline void load_step(const device bfloat16_t* k, const device bfloat16_t* v, int rows_left, thread uint4* k_raw,
+                      thread uint4* v_raw) {
   for (int u = 0; u < UNROLL; ++u) {
-    const int row = first_row + u * HALF_SIMDGROUPS;
-    const int safe_row = row < end ? row : begin;
-    k_raw[u] = load_8(k_base + safe_row * k_strides[2], k_strides[3], vector_load);
-    v_raw[u] = load_8(v_base + safe_row * v_strides[2], v_strides[3], vector_load);
+    const bool in_slice = u * HALF_SIMDGROUPS < rows_left;
+    const int offset = u * HALF_SIMDGROUPS * HEAD_DIM;
+    k_raw[u] = in_slice ? *reinterpret_cast<const device uint4*>(k + offset) : uint4(0, 0, 0, 0);
+    v_raw[u] = in_slice ? *reinterpret_cast<const device uint4*>(v + offset) : uint4(0, 0, 0, 0);
   }
 }
 
@@ -133,8 +182,9 @@ inline void attend_slice(const device bfloat16_t* queries, const constant int* q
 
   const device bfloat16_t* k_base = keys + batch * k_strides[0] + kv_head * k_strides[1] + dim0 * k_strides[3];
   const device bfloat16_t* v_base = values + batch * v_strides[0] + kv_head * v_strides[1] + dim0 * v_strides[3];
-  const bool vector_load = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] % 8 == 0 &&
-                           v_strides[2] % 8 == 0 && (reinterpret_cast<uint64_t>(k_base) % 16) == 0 &&
+  // mlx-lm's caches: rows of HEAD_DIM contiguous bf16, one after the other, 16-byte aligned.
+  const bool packed_rows = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] == HEAD_DIM &&
+                           v_strides[2] == HEAD_DIM && (reinterpret_cast<uint64_t>(k_base) % 16) == 0 &&
                            (reinterpret_cast<uint64_t>(v_base) % 16) == 0;
 
   float q[HEADS][8];
@@ -142,74 +192,60 @@ inline void attend_slice(const device bfloat16_t* queries, const constant int* q
     const device bfloat16_t* q_row = queries + batch * q_strides[0] + (q_head0 + h) * q_strides[1];
     for (int j = 0; j < 8; ++j) q[h][j] = static_cast<float>(q_row[(dim0 + j) * q_strides[3]]) * scale;
   }
-  float row_max[HEADS], row_sum[HEADS], acc[HEADS][8];
+  LaneState s;
   for (int h = 0; h < HEADS; ++h) {
-    row_max[h] = NO_SCORE;
-    row_sum[h] = 0.0f;
-    for (int j = 0; j < 8; ++j) acc[h][j] = 0.0f;
+    s.max[h] = NO_SCORE;
+    s.sum[h] = 0.0f;
+    for (int j = 0; j < 8; ++j) s.acc[h][j] = 0.0f;
   }
 
-  // The loads of the next step are issued before this step's arithmetic (software pipelining),
-  // so that a lane keeps 2 x UNROLL 16-byte loads in flight while it computes.
-  uint4 k_next[UNROLL], v_next[UNROLL];
-  if (begin < end)  // an empty slice (more threadgroups than keys) must not load row `begin`
-    load_rows(k_base, v_base, k_strides, v_strides, vector_load, begin + half_group, begin, end, k_next, v_next);
-  for (int step = begin; step < end; step += ROWS_PER_STEP) {  // uniform across the threadgroup
-    uint4 k_raw[UNROLL], v_raw[UNROLL];
-    bool valid[UNROLL];
-    for (int u = 0; u < UNROLL; ++u) {
-      k_raw[u] = k_next[u];
-      v_raw[u] = v_next[u];
-      valid[u] = step + u * HALF_SIMDGROUPS + half_group < end;
+  if (packed_rows) {
+    // The loads of the next step are issued before this step's arithmetic (software pipelining),
+    // so that a lane keeps 2 x UNROLL 16-byte loads in flight while it computes.
+    const device bfloat16_t* k_row = k_base + (begin + half_group) * HEAD_DIM;
+    const device bfloat16_t* v_row = v_base + (begin + half_group) * HEAD_DIM;
+    uint4 k_next[UNROLL], v_next[UNROLL];
+    load_step(k_row, v_row, end - begin - half_group, k_next, v_next);
+    for (int step = begin; step < end; step += ROWS_PER_STEP) {  // uniform across the threadgroup
+      uint4 k_raw[UNROLL], v_raw[UNROLL];
+      for (int u = 0; u < UNROLL; ++u) {
+        k_raw[u] = k_next[u];
+        v_raw[u] = v_next[u];
+      }
+      const int rows_left = end - step - half_group;
+      k_row += ROWS_PER_STEP * HEAD_DIM;
+      v_row += ROWS_PER_STEP * HEAD_DIM;
+      load_step(k_row, v_row, rows_left - ROWS_PER_STEP, k_next, v_next);
+      attend_rows<UNROLL>(q, k_raw, v_raw, rows_left, s);
     }
-    if (step + ROWS_PER_STEP < end)
-      load_rows(k_base, v_base, k_strides, v_strides, vector_load, step + ROWS_PER_STEP + half_group, begin, end,
-                k_next, v_next);
-    for (int h = 0; h < HEADS; ++h) {
-      float score[UNROLL];
-      float step_max = NO_SCORE;
-      for (int u = 0; u < UNROLL; ++u) {
-        float k[8];
-        unpack_8(k_raw[u], k);
-        float partial = 0.0f;
-        for (int j = 0; j < 8; ++j) partial += q[h][j] * k[j];
-        const float full_score = half_simd_sum(partial);  // every lane takes part in the shuffle
-        score[u] = valid[u] ? full_score : NO_SCORE;
-        step_max = metal::max(step_max, score[u]);
-      }
-      const float new_max = metal::max(row_max[h], step_max);
-      const float correction = metal::exp(row_max[h] - new_max);
-      row_sum[h] *= correction;
-      for (int j = 0; j < 8; ++j) acc[h][j] *= correction;
-      for (int u = 0; u < UNROLL; ++u) {
-        const float p = valid[u] ? metal::exp(score[u] - new_max) : 0.0f;
-        float v[8];
-        unpack_8(v_raw[u], v);
-        row_sum[h] += p;
-        for (int j = 0; j < 8; ++j) acc[h][j] += p * v[j];
-      }
-      row_max[h] = new_max;
+  } else {
+    // Any other layout: one row per half-simdgroup per step, eight loads per row.
+    for (int step = begin; step < end; step += HALF_SIMDGROUPS) {  // uniform across the threadgroup
+      const int row = step + half_group < end ? step + half_group : begin;
+      const uint4 k_raw[1] = {load_8_strided(k_base + row * k_strides[2], k_strides[3])};
+      const uint4 v_raw[1] = {load_8_strided(v_base + row * v_strides[2], v_strides[3])};
+      attend_rows<1>(q, k_raw, v_raw, end - step - half_group, s);
     }
   }
 
   // The two half-simdgroups of each simdgroup (lanes i and i + 16 hold the same dims).
   for (int h = 0; h < HEADS; ++h) {
-    const float other_max = simd_shuffle_xor(row_max[h], ushort(16));
-    const float other_sum = simd_shuffle_xor(row_sum[h], ushort(16));
-    const float m = metal::max(row_max[h], other_max);
-    const float mine = metal::exp(row_max[h] - m);
+    const float other_max = simd_shuffle_xor(s.max[h], ushort(16));
+    const float other_sum = simd_shuffle_xor(s.sum[h], ushort(16));
+    const float m = metal::max(s.max[h], other_max);
+    const float mine = metal::exp(s.max[h] - m);
     const float theirs = metal::exp(other_max - m);
-    row_sum[h] = row_sum[h] * mine + other_sum * theirs;
-    for (int j = 0; j < 8; ++j) acc[h][j] = acc[h][j] * mine + simd_shuffle_xor(acc[h][j], ushort(16)) * theirs;
-    row_max[h] = m;
+    s.sum[h] = s.sum[h] * mine + other_sum * theirs;
+    for (int j = 0; j < 8; ++j) s.acc[h][j] = s.acc[h][j] * mine + simd_shuffle_xor(s.acc[h][j], ushort(16)) * theirs;
+    s.max[h] = m;
   }
   // The simdgroups of the threadgroup, through threadgroup memory.
   if (lane < 16) {
     for (int h = 0; h < HEADS; ++h) {
-      for (int j = 0; j < 8; ++j) scratch.acc[h][simd][dim0 + j] = acc[h][j];
+      for (int j = 0; j < 8; ++j) scratch.acc[h][simd][dim0 + j] = s.acc[h][j];
       if (lane == 0) {
-        scratch.max[h][simd] = row_max[h];
-        scratch.sum[h][simd] = row_sum[h];
+        scratch.max[h][simd] = s.max[h];
+        scratch.sum[h][simd] = s.sum[h];
       }
     }
   }
@@ -217,12 +253,12 @@ inline void attend_slice(const device bfloat16_t* queries, const constant int* q
   for (int i = tid; i < STATE; i += THREADS) {
     const int h = i / HEAD_DIM;
     float m = NO_SCORE;
-    for (int s = 0; s < SIMDGROUPS; ++s) m = metal::max(m, scratch.max[h][s]);
+    for (int g = 0; g < SIMDGROUPS; ++g) m = metal::max(m, scratch.max[h][g]);
     float sum = 0.0f, a = 0.0f;
-    for (int s = 0; s < SIMDGROUPS; ++s) {
-      const float weight = metal::exp(scratch.max[h][s] - m);
-      sum += scratch.sum[h][s] * weight;
-      a += scratch.acc[h][s][i % HEAD_DIM] * weight;
+    for (int g = 0; g < SIMDGROUPS; ++g) {
+      const float weight = metal::exp(scratch.max[h][g] - m);
+      sum += scratch.sum[h][g] * weight;
+      a += scratch.acc[h][g][i % HEAD_DIM] * weight;
     }
     state.acc[i] = a;
     if (i % HEAD_DIM == 0) {

@@ -1,5 +1,7 @@
 """best_program_cuda.py, what a machine without the GPU can check (tests/test_gpu.py runs its kernels)."""
 
+import hashlib
+import json
 import re
 import sys
 
@@ -42,3 +44,10 @@ def test_each_kernel_compiles_from_a_short_source_that_includes_its_code(setting
         assert len(launch.source) < 1200, launch.name  # the point: MLX hashes this on every call
         assert INCLUDE.search(launch.source), launch.name
         assert kcc.compile_cuda(launch).ok, launch.name
+
+
+def test_the_info_file_describes_this_very_file():
+    # Its figures were measured on one file; an edit of the program must come with new measurements.
+    info = json.loads((ROOT / "best_program_cuda_info.json").read_text())
+    assert info["md5"] == hashlib.md5((ROOT / "best_program_cuda.py").read_bytes()).hexdigest()
+    assert info["settings"] == {name: getattr(best_program_cuda, name) for name in info["settings"]}

@@ -8,7 +8,8 @@ from conftest import ROOT
 import compile_errors as ce
 import kernel_compile_check as kcc
 
-CUDA_PROGRAMS = sorted(p.name for p in ROOT.glob("*_cuda.py"))
+CUDA_PROGRAMS = sorted(str(p.relative_to(ROOT))
+                       for p in [*ROOT.glob("*_cuda.py"), *ROOT.glob("benchmarks/*_program_cuda.py")])
 METAL_PROGRAMS = ["initial_program.py", "best_program.py"]
 needs_nvrtc = pytest.mark.skipif(kcc.find_nvrtc() is None, reason="NVRTC is not installed (requirements-test.txt)")
 

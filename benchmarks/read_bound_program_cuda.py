@@ -5,8 +5,10 @@ the same MLX custom-kernel path. This one does only that: 16-byte loads spread o
 LOADS of them in flight per thread, folded into a register so the compiler keeps them, and the
 output written (zeros). Its time in kernel_benchmark.py's protocol is what an attention kernel
 could at best take there, so its speedup over SDPA estimates the most the protocol allows at each
-length (an estimate: a better read kernel may exist; the settings below are swept for one).
-Never a valid answer: it computes no attention. Prefill hands over to SDPA, as the baseline does.
+length. An estimate: a better read kernel may exist. Session 18 timed three settings (these;
+256 threads, 8 blocks per SM, 4 loads; 1024 threads, 1 block per SM, 8 loads) and took the best at
+each length (benchmarks/results/2026-11-27-h100-session18.md). Never a valid answer: it computes
+no attention. Prefill hands over to SDPA, as the baseline does.
 
 Reads mlx-lm's cache layout only (rows of HEAD_DIM contiguous elements); that is every call the
 benchmark makes.

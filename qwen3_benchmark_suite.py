@@ -27,6 +27,7 @@ This module imports no MLX: the evaluator imports it, and its process must never
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -350,16 +351,40 @@ def child_cpus():
     return cpus
 
 
-def lockstep_core():
-    """The core that the main threads of both processes of a lockstep pair keep to (the last of
-    child_cpus(), or of this process's; None where cores cannot be chosen). On the H100 machines a
-    core's speed drifts between two states, about 2x apart, over seconds, with nothing of ours
-    running beside it; turns of a few tokens on one core share its drift. Only the main thread, which
-    decodes: with whole processes on one core a pair took 77 s, against 56 s this way (two machines;
-    benchmarks/results/2026-11-26-h100-session10.md)."""
+@contextlib.contextmanager
+def claimed_lockstep_core(progress=None):
+    """The core that the main threads of both processes of a lockstep pair keep to, held while the
+    pair runs: the last of child_cpus(), or of this process's, that no other lockstep pair on this
+    host holds (None where cores cannot be chosen). On the H100 machines a core's speed drifts
+    between two states, about 2x apart, over seconds, with nothing of ours running beside it; turns
+    of a few tokens on one core share its drift. Only the main thread, which decodes: with whole
+    processes on one core a pair took 77 s, against 56 s this way (two machines;
+    benchmarks/results/2026-11-26-h100-session10.md). Two pairs on one core (two GPUs of one host)
+    cut each other's tokens/s by about half (session 21), so a second pair takes the next core down
+    and says so. A claim is an flock on a file, which ends with the process that holds it."""
     if not hasattr(os, "sched_getaffinity"):
-        return None
-    return max(child_cpus() or os.sched_getaffinity(0))
+        yield None
+        return
+    import fcntl  # Linux here (sched_getaffinity)
+
+    LOCKSTEP_CLAIMS.mkdir(parents=True, exist_ok=True)
+    cores = sorted(child_cpus() or os.sched_getaffinity(0), reverse=True)
+    for core in cores:
+        with open(LOCKSTEP_CLAIMS / f"core{core}.lock", "a") as claim:
+            try:
+                fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            if core != cores[0] and progress:
+                progress(f"core {cores[0]} is held by another lockstep pair on this host, so this pair keeps "
+                         f"to core {core}; both pairs' timings overlap (share the GPU only if you mean to)")
+            yield core
+            return
+    raise TrialError(f"every core this pair may use ({sorted(cores)}) is held by another lockstep pair on this "
+                     f"host (claims in {LOCKSTEP_CLAIMS}); run fewer at once or give QWEN3_GQA_CHILD_CPUS")
+
+
+LOCKSTEP_CLAIMS = Path(tempfile.gettempdir()) / f"qwen3_gqa_lockstep_cores_{os.getuid()}"
 
 
 def child_setup(cpus=None):
@@ -514,44 +539,45 @@ def run_trial(python, model_path, configs, side, program=None, repeats=1, timeou
 
 
 def run_lockstep_pair(python, model_path, configs, program, repeats=1, timeout_s=1200.0,
-                      rules=TrialRules(), envs=None, first="baseline", slice_tokens=SLICE_TOKENS) -> tuple:
+                      rules=TrialRules(), envs=None, first="baseline", slice_tokens=SLICE_TOKENS,
+                      progress=None) -> tuple:
     """A baseline and a candidate process side by side, their main threads on one core
-    (lockstep_core()), taking turns of slice_tokens tokens (0: of a whole generation), the order
+    (claimed_lockstep_core()), taking turns of slice_tokens tokens (0: of a whole generation), the order
     swapped every round (A B, B A, ...). The one waiting is stopped (SIGSTOP on its process group),
     so it can do nothing during the other's turn. Returns (baseline Trial, candidate Trial)."""
     start = time.monotonic()
     sides = (first, "candidate" if first == "baseline" else "baseline")
-    core = lockstep_core()
-    children = {}
-    waiting = lambda line: line.startswith(MARKER + "waiting")
-    try:
-        for side in sides:
-            cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
-                                repeats, rules) + ["--lockstep", "--slice-tokens", str(slice_tokens)]
-            if core is not None:
-                cmd += ["--main-thread-core", str(core)]
-            children[side] = Child(cmd, timeout_s, env=(envs or {}).get(side), talk=True)
-        for child in children.values():
-            child.read_until(waiting)
-            child.pause()
-        order, baseline_turn_s = list(sides), 0.0
-        while not all(child.ended for child in children.values()):
-            for side in order:
-                # A turn of the candidate may take 3x the baseline's longest so far, plus a minute.
-                turn_limit = 3 * baseline_turn_s + 60 if side == "candidate" and baseline_turn_s else timeout_s
-                turn_s = take_turn(children[side], waiting, turn_limit)
-                if side == "baseline":
-                    baseline_turn_s = max(baseline_turn_s, turn_s)
-            order.reverse()
-        outputs = {}
-        for side, child in children.items():
-            child.pause(False)
-            child.set_time_limit(60)
-            outputs[side] = child.finish()
-    finally:
-        for child in children.values():
-            if child.proc.poll() is None:
-                child.kill()
+    with claimed_lockstep_core(progress) as core:
+        children = {}
+        waiting = lambda line: line.startswith(MARKER + "waiting")
+        try:
+            for side in sides:
+                cmd = trial_command(python, model_path, configs, program if side == "candidate" else None,
+                                    repeats, rules) + ["--lockstep", "--slice-tokens", str(slice_tokens)]
+                if core is not None:
+                    cmd += ["--main-thread-core", str(core)]
+                children[side] = Child(cmd, timeout_s, env=(envs or {}).get(side), talk=True)
+            for child in children.values():
+                child.read_until(waiting)
+                child.pause()
+            order, baseline_turn_s = list(sides), 0.0
+            while not all(child.ended for child in children.values()):
+                for side in order:
+                    # A turn of the candidate may take 3x the baseline's longest so far, plus a minute.
+                    turn_limit = 3 * baseline_turn_s + 60 if side == "candidate" and baseline_turn_s else timeout_s
+                    turn_s = take_turn(children[side], waiting, turn_limit)
+                    if side == "baseline":
+                        baseline_turn_s = max(baseline_turn_s, turn_s)
+                order.reverse()
+            outputs = {}
+            for side, child in children.items():
+                child.pause(False)
+                child.set_time_limit(60)
+                outputs[side] = child.finish()
+        finally:
+            for child in children.values():
+                if child.proc.poll() is None:
+                    child.kill()
     wall_s = time.monotonic() - start
     return tuple(read_trial(side, *outputs[side], configs, repeats, rules, wall_s)
                  for side in ("baseline", "candidate"))
@@ -800,7 +826,7 @@ def measure_speedup(model_path, benchmarks, program, pairs=3, repeats=1, python=
         first = "baseline" if i % 2 == 0 else "candidate"
         if design == "lockstep":
             pair = run_lockstep_pair(python, model_path, configs, program, repeats, limit, rules,
-                                     envs, first, slice_tokens)
+                                     envs, first, slice_tokens, progress)
         else:
             pair = {}
             for side in (first, "candidate" if first == "baseline" else "baseline"):

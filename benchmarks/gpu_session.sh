@@ -39,7 +39,9 @@
 #   stage parallel "STAGE ARGS" ...   each stage on its own GPU at once, each with its own cache
 #                      ($QWEN3_GQA_CACHE-gpuI) and output folder (gpuI in $OUT/parallel.tgz), for a
 #                      machine of several GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the
-#                      other on one GPU; PART_TIMEOUT_S stops each of them, leaving time for the archive
+#                      other on one GPU; PART_TIMEOUT_S stops each of them, leaving time for the archive.
+#                      Lockstep pairs of stages side by side keep to cores of their own, but still share
+#                      the host: compare end-to-end figures only within a stage
 # PIN_TRIALS=1 keeps every child process on the cores local to its GPU (QWEN3_GQA_CHILD_CPUS), a trial
 # design to test against the host noise of benchmarks/results/2026-11-26-h100-session5.md, section 4.
 # MONITOR=1 logs the GPU's clocks, power and use every 250 ms ($OUT/monitor_STAGE.csv) and the host's load

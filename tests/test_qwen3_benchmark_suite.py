@@ -117,16 +117,36 @@ def test_lockstep_turns_of_a_few_tokens_main_threads_on_one_core(tiny_model):
     for trial in pair:
         (g,) = trial.generations
         assert len(g.intervals_s) == 9 - 2 * (1 + suite.RESUME_DROP)
-        if hasattr(os, "sched_getaffinity"):
-            assert trial.info["main_thread_cores"] == [suite.lockstep_core()]
+    if hasattr(os, "sched_getaffinity"):
+        baseline_cores, candidate_cores = (trial.info["main_thread_cores"] for trial in pair)
+        assert len(baseline_cores) == 1 and baseline_cores == candidate_cores
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="choosing cores needs Linux")
 def test_the_lockstep_core_is_the_last_the_children_may_use(monkeypatch):
     monkeypatch.setenv("QWEN3_GQA_CHILD_CPUS", "0")
-    assert suite.lockstep_core() == 0
+    with suite.claimed_lockstep_core() as core:
+        assert core == 0
     monkeypatch.delenv("QWEN3_GQA_CHILD_CPUS")
-    assert suite.lockstep_core() == max(os.sched_getaffinity(0))
+    with suite.claimed_lockstep_core() as core:
+        assert core == max(os.sched_getaffinity(0))
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="choosing cores needs Linux and two of them")
+def test_a_second_lockstep_pair_on_the_host_takes_another_core_and_says_so(monkeypatch):
+    last, next_down = sorted(os.sched_getaffinity(0))[-1:-3:-1]
+    said = []
+    with suite.claimed_lockstep_core() as first:
+        with suite.claimed_lockstep_core(said.append) as second:
+            assert (first, second) == (last, next_down)
+        assert f"keeps to core {next_down}" in said[0]
+        monkeypatch.setenv("QWEN3_GQA_CHILD_CPUS", str(last))
+        with pytest.raises(suite.TrialError, match="held by another lockstep pair"):
+            with suite.claimed_lockstep_core():
+                pass
+    with suite.claimed_lockstep_core() as again:  # the claim ended with its pair
+        assert again == last
 
 
 def generation(benchmark, tps, repeat=0, tokens=6):

@@ -10,6 +10,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import kernel_ab  # noqa: E402
 
 SESSION_14_ROUND_1 = ROOT / "benchmarks/results/raw-2026-11-27-h100-session14/ab"
+SESSION_21_AB = ROOT / "benchmarks/results/raw-2026-11-27-h100-session21/round/gpu0/ab"
 LENGTHS = [1, 64, 256, 1024, 4096, 16384, 32768]
 
 
@@ -33,6 +34,15 @@ def test_session_14_round_1_reads_as_its_report_says():
     assert verdict["candidate"] == "pipelined_program_cuda_unroll4_stages3"
     assert round(verdict["candidates"][verdict["candidate"]]["geomean"], 3) == 1.638
     assert verdict["chosen"] is None and not any(verdict["checks"].values())
+
+
+def test_session_21_reads_as_its_report_says():
+    verdict = kernel_ab.decide(SESSION_21_AB, "best_program_cuda", ["relaxed_arrive"], processes=10,
+                               short=False, min_gain=1.00)
+    assert round(verdict["baseline"]["geomean"], 3) == 1.799
+    assert round(verdict["candidates"]["relaxed_arrive"]["geomean"], 3) == 1.783
+    assert verdict["chosen"] is None
+    assert [check for check, ok in verdict["checks"].items() if not ok] == ["geomean >= 1.0 x the baseline's"]
 
 
 def test_a_candidate_faster_at_every_length_is_chosen(tmp_path):

@@ -377,7 +377,7 @@ def claimed_lockstep_core(progress=None):
                 continue
             if core != cores[0] and progress:
                 progress(f"core {cores[0]} is held by another lockstep pair on this host, so this pair keeps "
-                         f"to core {core}; both pairs' timings overlap (share the GPU only if you mean to)")
+                         f"to core {core}; the two pairs' timings overlap (on one GPU they share it too)")
             yield core
             return
     raise TrialError(f"every core this pair may use ({sorted(cores)}) is held by another lockstep pair on this "

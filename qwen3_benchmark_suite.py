@@ -360,7 +360,7 @@ def claimed_lockstep_core(progress=None):
     of a few tokens on one core share its drift. Only the main thread, which decodes: with whole
     processes on one core a pair took 77 s, against 56 s this way (two machines;
     benchmarks/results/2026-11-26-h100-session10.md). Two pairs on one core (two GPUs of one host)
-    cut each other's tokens/s by about half (session 21), so a second pair takes the next core down
+    cut an evaluation's tokens/s to 0.50-0.66 (session 21), so a second pair takes the next core down
     and says so. A claim is an flock on a file, which ends with the process that holds it."""
     if not hasattr(os, "sched_getaffinity"):
         yield None

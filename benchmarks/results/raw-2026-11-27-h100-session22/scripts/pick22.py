@@ -1,12 +1,12 @@
 """Session 22's pick, fixed before the run: from which length on does the per-head cluster kernel run?
 
-    python pick22.py ROUND1_AB_FOLDER OUT_PROGRAM
+    python pick22.py ROUND1_AB_FOLDER OUT_PROGRAM [SOURCE_PROGRAM]
 
 From round 1's kernel A/B (3 processes each of best_program_cuda.py and head_split_all.py, whose
 per-head kernel runs at every length from 512), PER_HEAD_FROM is the shortest cluster length from which
 head_split_all's median speedup over SDPA is at least the shipped file's at that length and every
-longer one. Writes head_split_all.py with that PER_HEAD_FROM to OUT_PROGRAM and prints it; exit code 1
-(no program written) where no such length exists, not even 32K.
+longer one. Writes head_split_all.py (or SOURCE_PROGRAM: round 3) with that PER_HEAD_FROM to
+OUT_PROGRAM and prints it; exit code 1 (no program written) where no such length exists, not even 32K.
 """
 
 import json
@@ -27,18 +27,19 @@ def medians(folder: Path, name):
 
 def main():
     folder, out_program = Path(sys.argv[1]), Path(sys.argv[2])
+    program = Path(sys.argv[3]) if len(sys.argv) > 3 else PROGRAM
     shipped, n_shipped = medians(folder, "best_program_cuda")
-    per_head, n_per_head = medians(folder, "head_split_all")
+    per_head, n_per_head = medians(folder, program.stem)
     wins = [per_head[L] >= shipped[L] for L in CLUSTER_LENGTHS]
     start = next((i for i in range(len(wins)) if all(wins[i:])), None)
-    pick = {"processes": {"best_program_cuda": n_shipped, "head_split_all": n_per_head},
-            "median_speedup": {L: {"shipped": shipped[L], "head_split_all": per_head[L]} for L in CLUSTER_LENGTHS},
+    pick = {"processes": {"best_program_cuda": n_shipped, program.stem: n_per_head},
+            "median_speedup": {L: {"shipped": shipped[L], program.stem: per_head[L]} for L in CLUSTER_LENGTHS},
             "per_head_from": CLUSTER_LENGTHS[start] if start is not None else None}
     print(json.dumps(pick, indent=2))
     (out_program.parent / "pick22.json").write_text(json.dumps(pick, indent=2))
     if start is None:
         sys.exit(1)
-    text = PROGRAM.read_text()
+    text = program.read_text()
     old = "PER_HEAD_FROM = 512 "
     assert text.count(old) == 1
     out_program.write_text(text.replace(old, f"PER_HEAD_FROM = {CLUSTER_LENGTHS[start]} "))

@@ -1,12 +1,13 @@
 """Session 22's pick, fixed before the run: from which length on does the per-head cluster kernel run?
 
-    python pick22.py ROUND1_AB_FOLDER OUT_PROGRAM [SOURCE_PROGRAM]
+    python pick22.py ROUND1_AB_FOLDER OUT_PROGRAM [SOURCE_PROGRAM [CONSTANT]]
 
 From round 1's kernel A/B (3 processes each of best_program_cuda.py and head_split_all.py, whose
 per-head kernel runs at every length from 512), PER_HEAD_FROM is the shortest cluster length from which
 head_split_all's median speedup over SDPA is at least the shipped file's at that length and every
-longer one. Writes head_split_all.py (or SOURCE_PROGRAM: round 3) with that PER_HEAD_FROM to
-OUT_PROGRAM and prints it; exit code 1 (no program written) where no such length exists, not even 32K.
+longer one. Writes head_split_all.py (or SOURCE_PROGRAM: rounds 3 and 5) with that PER_HEAD_FROM (or
+CONSTANT: PAIR_FROM in round 5) to OUT_PROGRAM and prints it; exit code 1 (no program written) where no
+such length exists, not even 32K.
 """
 
 import json
@@ -40,9 +41,10 @@ def main():
     if start is None:
         sys.exit(1)
     text = program.read_text()
-    old = "PER_HEAD_FROM = 512 "
+    constant = sys.argv[4] if len(sys.argv) > 4 else "PER_HEAD_FROM"
+    old = f"{constant} = 512 "
     assert text.count(old) == 1
-    out_program.write_text(text.replace(old, f"PER_HEAD_FROM = {CLUSTER_LENGTHS[start]} "))
+    out_program.write_text(text.replace(old, f"{constant} = {CLUSTER_LENGTHS[start]} "))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ than an H100 holds at once (15, by Nsight Compute). The two clusters meet in one
 cluster's first block writes its state to a scratch slot, and the second to arrive (an atomic
 ticket) merges both and writes the output, then sets the ticket back to 0 for the next call. The
 scratch (slots and tickets) is a program-owned array passed as an input that only these kernels
-write. Same cluster shape as the other kernels: MLX 0.32's graph update stays safe.
+write. MLX orders graph nodes only by the arrays they read and write, so two calls that share the
+scratch but not their data could run at once (round 5's first try failed the gates so): each call
+also takes the previous call's output as an input (`after`), which it never reads. Same cluster
+shape as the other kernels: MLX 0.32's graph update stays safe.
 
 Written by hand from initial_program_cuda.py (its main loop restructured in session 17); WARPS,
 UNROLL, HEADS_PER_BLOCK, BLOCKS_PER_SM and SPLIT_FROM picked by benchmarks/pick_kernel_settings.py
@@ -548,7 +551,7 @@ def decode_kernels(scale):
                                 source=f"cluster_kernel({call}, out);",
                                 header=included(header(WARPS, cluster=True) + CLUSTER_KERNEL),
                                 ensure_row_contiguous=False),
-            mx.fast.cuda_kernel(name="qwen3_gqa_decode_cluster_pairs", input_names=[*qkv, "scratch"],
+            mx.fast.cuda_kernel(name="qwen3_gqa_decode_cluster_pairs", input_names=[*qkv, "scratch", "after"],
                                 output_names=["out"], source=f"pair_kernel({call}, scratch, out);",
                                 header=included(header(PAIR_WARPS, cluster=True, blocks_per_sm=2) + PAIR_KERNEL),
                                 ensure_row_contiguous=False),
@@ -571,11 +574,13 @@ def pair_scratch(batch, groups):
     (zero between calls: the kernel that takes a ticket second sets it back)."""
     if batch not in _scratch:
         _scratch[batch] = mx.zeros((batch * groups * (2 * STATE_FLOATS + 1),), dtype=mx.float32)
-        mx.eval(_scratch[batch])
+        _previous_out[batch] = mx.zeros((1,), dtype=mx.bfloat16)
+        mx.eval(_scratch[batch], _previous_out[batch])
     return _scratch[batch]
 
 
 _scratch = {}
+_previous_out = {}  # per batch, the last two-cluster call's output: the next call runs after it
 
 
 def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
@@ -594,9 +599,11 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
                                   threadgroup=(ONE_BLOCK_THREADS, 1, 1))
         return out
     if PAIR_FROM <= k_len < SPLIT_FROM:
-        (out,) = pair_kernel(inputs=[queries, keys, values, pair_scratch(batch, groups)], output_shapes=[queries.shape],
-                             output_dtypes=[queries.dtype], grid=(32 * PAIR_WARPS * CLUSTER * 2 * groups, batch, 1),
-                             threadgroup=(32 * PAIR_WARPS, 1, 1))
+        scratch = pair_scratch(batch, groups)
+        (out,) = pair_kernel(inputs=[queries, keys, values, scratch, _previous_out[batch]],
+                             output_shapes=[queries.shape], output_dtypes=[queries.dtype],
+                             grid=(32 * PAIR_WARPS * CLUSTER * 2 * groups, batch, 1), threadgroup=(32 * PAIR_WARPS, 1, 1))
+        _previous_out[batch] = out
         return out
     if k_len < SPLIT_FROM:
         (out,) = cluster_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],

@@ -11,6 +11,7 @@ import kernel_ab  # noqa: E402
 
 SESSION_14_ROUND_1 = ROOT / "benchmarks/results/raw-2026-11-27-h100-session14/ab"
 SESSION_21_AB = ROOT / "benchmarks/results/raw-2026-11-27-h100-session21/round/gpu0/ab"
+SESSION_22 = ROOT / "benchmarks/results/raw-2026-11-27-h100-session22"
 LENGTHS = [1, 64, 256, 1024, 4096, 16384, 32768]
 
 
@@ -43,6 +44,19 @@ def test_session_21_reads_as_its_report_says():
     assert round(verdict["candidates"]["relaxed_arrive"]["geomean"], 3) == 1.783
     assert verdict["chosen"] is None
     assert [check for check, ok in verdict["checks"].items() if not ok] == ["geomean >= 1.0 x the baseline's"]
+
+
+def test_session_22s_layouts_on_128_sms_lose_at_32k_as_its_report_says():
+    """Each round's pick needed the candidate at least even with the shipped file from some length up to
+    32K; at 32K each was slower, so no round went on."""
+    rounds = {"round/round1/ab": ("head_split_all", 0.90), "round3/round3/ab": ("head_split_8warps_all", 1.09),
+              "round5b/round5/ab": ("cluster_pairs_all", 1.19)}
+    for folder, (candidate, median_at_32k) in rounds.items():
+        verdict = kernel_ab.decide(SESSION_22 / folder, "best_program_cuda", [candidate], processes=3,
+                                   short=False, min_gain=1.00)
+        mine, shipped = verdict["candidates"][candidate]["per_length"][32768], verdict["baseline"]["per_length"][32768]
+        assert round(mine, 2) == median_at_32k and mine < shipped
+        assert verdict["chosen"] is None
 
 
 def test_a_candidate_faster_at_every_length_is_chosen(tmp_path):

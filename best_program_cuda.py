@@ -465,29 +465,43 @@ def decode_kernels(scale):
 
 
 _kernels = {}
+_launches = {}  # (queries' shape, scale) -> the launches of both one-launch paths, built on the shape's first call
+
+
+def decode_launches(shape, scale):
+    """(kernel, grid, threadgroup) of the one-block path, then of the cluster path."""
+    one_block_kernel, cluster_kernel, _, _ = decode_kernels(scale)
+    batch, groups = shape[0], shape[1] // HEADS_PER_BLOCK
+    return ((one_block_kernel, (ONE_BLOCK_THREADS * groups, batch, 1), (ONE_BLOCK_THREADS, 1, 1)),
+            (cluster_kernel, (THREADS * CLUSTER * groups, batch, 1), (THREADS, 1, 1)))
 
 
 def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
-    batch, n_q_heads, q_len, head_dim = queries.shape
-    if q_len > 1:
+    # 28 calls a token, and at short context decode waits on the host, not the GPU: a decode call
+    # reads three attributes and looks its launch up (`decode_launches`, once per shape).
+    shape = queries.shape
+    if shape[2] > 1:
         # Prefill: cuDNN's flash attention; decode tokens/s does not wait on it.
         return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
-    if isinstance(mask, mx.array) or queries.dtype != mx.bfloat16 or head_dim != 128:
+    if (mask is not None and isinstance(mask, mx.array)) or shape[3] != 128 or queries.dtype != mx.bfloat16:
         return attention_in_mlx_ops(queries, keys, values, scale, mask)
-    one_block_kernel, cluster_kernel, split_kernel, merge_kernel = decode_kernels(scale)
-    groups = n_q_heads // HEADS_PER_BLOCK
     k_len = keys.shape[2]
-    if k_len < ONE_BLOCK_UNTIL:
-        (out,) = one_block_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
-                                  output_dtypes=[queries.dtype], grid=(ONE_BLOCK_THREADS * groups, batch, 1),
-                                  threadgroup=(ONE_BLOCK_THREADS, 1, 1))
-        return out
-    if k_len < SPLIT_FROM:
-        (out,) = cluster_kernel(inputs=[queries, keys, values], output_shapes=[queries.shape],
-                                output_dtypes=[queries.dtype], grid=(THREADS * CLUSTER * groups, batch, 1),
-                                threadgroup=(THREADS, 1, 1))
-        return out
-    splits = max(1, min(BLOCKS_PER_SM * SMS // (batch * groups), k_len // 256))
+    if k_len >= SPLIT_FROM:
+        return split_attention(queries, keys, values, scale)
+    launches = _launches.get((shape, scale))
+    if launches is None:
+        launches = _launches[(shape, scale)] = decode_launches(shape, scale)
+    kernel, grid, threadgroup = launches[k_len >= ONE_BLOCK_UNTIL]
+    return kernel(inputs=[queries, keys, values], output_shapes=[shape], output_dtypes=[mx.bfloat16], grid=grid,
+                  threadgroup=threadgroup)[0]
+
+
+def split_attention(queries, keys, values, scale):
+    """Two launches: the split kernel writes each split's softmax state, the merge kernel combines them."""
+    _, _, split_kernel, merge_kernel = decode_kernels(scale)
+    batch, n_q_heads = queries.shape[:2]
+    groups = n_q_heads // HEADS_PER_BLOCK
+    splits = max(1, min(BLOCKS_PER_SM * SMS // (batch * groups), keys.shape[2] // 256))
     (states,) = split_kernel(inputs=[queries, keys, values], output_shapes=[(batch, groups, splits, STATE_FLOATS)],
                              output_dtypes=[mx.float32], grid=(THREADS * splits * groups, batch, 1),
                              threadgroup=(THREADS, 1, 1))

@@ -51,3 +51,32 @@ def test_the_info_file_describes_this_very_file():
     info = json.loads((ROOT / "best_program_cuda_info.json").read_text())
     assert info["md5"] == hashlib.md5((ROOT / "best_program_cuda.py").read_bytes()).hexdigest()
     assert info["settings"] == {name: getattr(best_program_cuda, name) for name in info["settings"]}
+
+
+def test_a_decode_call_launches_with_the_grid_of_its_own_shape(monkeypatch):
+    # The launch is looked up per (shape, scale): a cache keyed on less would launch batch 1's grid
+    # for batch 2, or the one-block kernel for a long cache.
+    import mlx.core as mx
+
+    launches = []
+
+    def cuda_kernel(name, **_):
+        def launch(*, inputs, output_shapes, output_dtypes, grid, threadgroup):
+            launches.append((name, grid, threadgroup))
+            return [mx.zeros(output_shapes[0], output_dtypes[0])]
+        return launch
+
+    monkeypatch.setattr(mx.fast, "cuda_kernel", cuda_kernel)
+    monkeypatch.setattr(best_program_cuda, "_kernels", {})
+    monkeypatch.setattr(best_program_cuda, "_launches", {})
+    for batch, k_len in [(1, 300), (2, 300), (1, 4096), (2, 300)]:
+        queries = mx.zeros((batch, 16, 1, 128), mx.bfloat16)
+        keys = mx.zeros((batch, 8, k_len, 128), mx.bfloat16)
+        best_program_cuda.qwen3_custom_gqa_attention(queries, keys, keys, scale=128**-0.5)
+    one_block, cluster = best_program_cuda.ONE_BLOCK_THREADS, best_program_cuda.THREADS
+    assert launches == [
+        ("qwen3_gqa_decode_one_block", (one_block * 8, 1, 1), (one_block, 1, 1)),
+        ("qwen3_gqa_decode_one_block", (one_block * 8, 2, 1), (one_block, 1, 1)),
+        ("qwen3_gqa_decode_cluster", (cluster * best_program_cuda.CLUSTER * 8, 1, 1), (cluster, 1, 1)),
+        ("qwen3_gqa_decode_one_block", (one_block * 8, 2, 1), (one_block, 1, 1)),
+    ]

@@ -39,9 +39,15 @@ MLX 0.32 also rebuilds and hashes a kernel's whole source on every call, which m
 host cost per call. So each kernel's code is a device function in a file that the header
 `#include`s (`included`), and the source MLX hashes is the one line that calls it.
 
+The kernels name only the keys' shape and strides, because MLX copies each shape or stride a kernel
+names into its parameters on every call. At Lq = 1 the queries of either layout mlx-lm makes
+([B, 16, 1, 128], or the transposed view of [B, 1, 16, 128]) are rows of 128 in (batch, head) order,
+and an mlx-lm cache keeps K and V in buffers of one shape, so values share the keys' strides.
+
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
-    queries [B, 16, Lq, 128], keys/values [B, 8, Lk, 128], read through their strides; mask None,
-    "causal" or an mx.array; returns [B, 16, Lq, 128] in queries.dtype.
+    queries [B, 16, Lq, 128] as mlx-lm lays them out, keys/values [B, 8, Lk, 128] of one layout,
+    read through their strides; mask None, "causal" or an mx.array; returns [B, 16, Lq, 128] in
+    queries.dtype.
 """
 
 import hashlib
@@ -69,6 +75,7 @@ def constants(warps):
     """The compile-time constants of a kernel whose blocks have `warps` warps."""
     return f"""
 constexpr int HEAD_DIM = 128;
+constexpr int Q_HEADS = 16;  // Qwen3-0.6B's query heads; the Python call checks them
 constexpr int WARPS = {warps};
 constexpr int THREADS = {32 * warps};
 constexpr int UNROLL = {UNROLL};
@@ -186,11 +193,13 @@ struct State {
 
 // Attend the query heads q_head0 .. q_head0 + HEADS - 1 to rows [begin, end) of one KV head;
 // leaves the block's state in `state` (shared memory). Every thread of the block must call it.
-template <typename Shape, typename Strides>
-__device__ void attend_slice(const __nv_bfloat16* queries, const Shape& q_shape, const Strides& q_strides,
-                             const __nv_bfloat16* keys, const Shape& k_shape, const Strides& k_strides,
-                             const __nv_bfloat16* values, const Strides& v_strides, int batch, int q_head0,
-                             int begin, int end, float scale, State& state) {
+// Queries: q[batch, head] is row batch * Q_HEADS + head of HEAD_DIM contiguous bf16 (at Lq = 1 both
+// layouts mlx-lm makes, [B, 16, 1, 128] and the transposed view of [B, 1, 16, 128], put it there).
+// Values: read through the keys' strides (mlx-lm's caches hold K and V in buffers of one shape).
+template <typename Strides>
+__device__ void attend_slice(const __nv_bfloat16* queries, const __nv_bfloat16* keys, const Strides& kv_strides,
+                             const __nv_bfloat16* values, int batch, int q_head0, int begin, int end, float scale,
+                             State& state) {
   __shared__ float warp_max[HEADS][WARPS];
   __shared__ float warp_sum[HEADS][WARPS];
   __shared__ float warp_acc[HEADS][WARPS][HEAD_DIM];
@@ -198,19 +207,19 @@ __device__ void attend_slice(const __nv_bfloat16* queries, const Shape& q_shape,
   const int lane = threadIdx.x % 32;
   const int half = threadIdx.x / 16;        // each half-warp scores one key row at a time
   const int dim0 = (threadIdx.x % 16) * 8;  // this lane's 8 dims of the row
-  const int kv_head = q_head0 / (q_shape[1] / k_shape[1]);
+  const int kv_head = q_head0 / 2;  // GQA pairs: query heads 2i and 2i + 1 read KV head i
 
-  const __nv_bfloat16* k_base = keys + batch * k_strides[0] + kv_head * k_strides[1] + dim0 * k_strides[3];
-  const __nv_bfloat16* v_base = values + batch * v_strides[0] + kv_head * v_strides[1] + dim0 * v_strides[3];
+  const long long kv_offset = batch * kv_strides[0] + kv_head * kv_strides[1] + dim0 * kv_strides[3];
+  const __nv_bfloat16* k_base = keys + kv_offset;
+  const __nv_bfloat16* v_base = values + kv_offset;
   // mlx-lm's caches: rows of HEAD_DIM contiguous bf16, one after the other, 16-byte aligned.
-  const bool packed_rows = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] == HEAD_DIM &&
-                           v_strides[2] == HEAD_DIM && reinterpret_cast<size_t>(k_base) % 16 == 0 &&
-                           reinterpret_cast<size_t>(v_base) % 16 == 0;
+  const bool packed_rows = kv_strides[3] == 1 && kv_strides[2] == HEAD_DIM &&
+                           reinterpret_cast<size_t>(k_base) % 16 == 0 && reinterpret_cast<size_t>(v_base) % 16 == 0;
 
   float q[HEADS][8];
   for (int h = 0; h < HEADS; ++h) {
-    const __nv_bfloat16* q_row = queries + batch * q_strides[0] + (q_head0 + h) * q_strides[1];
-    for (int j = 0; j < 8; ++j) q[h][j] = __bfloat162float(q_row[(dim0 + j) * q_strides[3]]) * scale;
+    const __nv_bfloat16* q_row = queries + (batch * Q_HEADS + q_head0 + h) * HEAD_DIM + dim0;
+    for (int j = 0; j < 8; ++j) q[h][j] = __bfloat162float(q_row[j]) * scale;
   }
   LaneState s;
   for (int h = 0; h < HEADS; ++h) {
@@ -243,8 +252,8 @@ __device__ void attend_slice(const __nv_bfloat16* queries, const Shape& q_shape,
     // Any other layout: one row per half-warp per step, eight loads per row.
     for (int step = begin; step < end; step += HALF_WARPS) {  // uniform across the block
       const int row = step + half < end ? step + half : begin;
-      const uint4 k_raw[1] = {load_8_strided(k_base + row * k_strides[2], k_strides[3])};
-      const uint4 v_raw[1] = {load_8_strided(v_base + row * v_strides[2], v_strides[3])};
+      const uint4 k_raw[1] = {load_8_strided(k_base + row * kv_strides[2], kv_strides[3])};
+      const uint4 v_raw[1] = {load_8_strided(v_base + row * kv_strides[2], kv_strides[3])};
       attend_rows<1>(q, k_raw, v_raw, end - step - half, s);
     }
   }
@@ -335,10 +344,11 @@ KERNEL_FILES = Path(tempfile.gettempdir()) / f"qwen3_gqa_kernels_{os.getuid()}"
 
 # The kernels' bodies, each a device function that the kernel MLX generates calls with its
 # arguments: the source MLX hashes per call stays one line (see `included`).
-ATTENTION_PARAMS = """const __nv_bfloat16* queries, const Shape& queries_shape, const Strides& queries_strides,
-    const __nv_bfloat16* keys, const Shape& keys_shape, const Strides& keys_strides, const __nv_bfloat16* values,
-    const Strides& values_strides, float scale"""
-ATTENTION_ARGS = "queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides"
+# Only the keys' shape and strides: MLX copies every shape or stride a kernel names into its parameters
+# on every call, about 0.23 us of host time each (session 23, round 4).
+ATTENTION_PARAMS = """const __nv_bfloat16* queries, const __nv_bfloat16* keys, const Shape& keys_shape,
+    const Strides& keys_strides, const __nv_bfloat16* values, float scale"""
+ATTENTION_ARGS = "queries, keys, keys_shape, keys_strides, values"
 
 # One launch: the CLUSTER blocks of a (batch, KV head) are a cluster; block r takes the r-th slice.
 CLUSTER_KERNEL = f"""
@@ -356,8 +366,7 @@ __device__ void cluster_kernel({ATTENTION_PARAMS}, __nv_bfloat16* out) {{""" + "
 
   __shared__ State state;
   __shared__ State gathered[CLUSTER];  // filled in the cluster's first block only
-  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, q_head0, begin, end, scale, state);
+  attend_slice(queries, keys, keys_strides, values, batch, q_head0, begin, end, scale, state);
 
   cluster.barrier_wait();
   State* to_first = cluster.map_shared_rank(&gathered[rank], 0);
@@ -373,7 +382,7 @@ __device__ void cluster_kernel({ATTENTION_PARAMS}, __nv_bfloat16* out) {{""" + "
     for (int i = threadIdx.x; i < STATE; i += THREADS) {
       const int h = i / HEAD_DIM;
       const float x = merged(&gathered[0].max[h], &gathered[0].sum[h], &gathered[0].acc[i], CLUSTER, STRIDE);
-      out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] = __float2bfloat16(x);
+      out[(batch * Q_HEADS + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] = __float2bfloat16(x);
     }
   }
 }
@@ -386,11 +395,10 @@ __device__ void one_block_kernel({ATTENTION_PARAMS}, __nv_bfloat16* out) {{""" +
   const int q_head0 = blockIdx.x * HEADS;
   const int batch = blockIdx.y;
   __shared__ State state;
-  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, q_head0, 0, keys_shape[2], scale, state);
+  attend_slice(queries, keys, keys_strides, values, batch, q_head0, 0, keys_shape[2], scale, state);
   for (int i = threadIdx.x; i < STATE; i += THREADS) {
     const int h = i / HEAD_DIM;
-    out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] =
+    out[(batch * Q_HEADS + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] =
         __float2bfloat16(state.acc[i] / state.sum[h]);
   }
 }
@@ -400,7 +408,7 @@ __device__ void one_block_kernel({ATTENTION_PARAMS}, __nv_bfloat16* out) {{""" +
 SPLIT_KERNEL = f"""
 template <typename Shape, typename Strides>
 __device__ void split_kernel({ATTENTION_PARAMS}, float* states) {{""" + """
-  const int groups = queries_shape[1] / HEADS;
+  const int groups = Q_HEADS / HEADS;
   const int splits = gridDim.x / groups;
   const int split = blockIdx.x % splits;
   const int group = blockIdx.x / splits;
@@ -411,8 +419,7 @@ __device__ void split_kernel({ATTENTION_PARAMS}, float* states) {{""" + """
   const int end = min(begin + chunk, k_len);
 
   __shared__ State state;
-  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, group * HEADS, begin, end, scale, state);
+  attend_slice(queries, keys, keys_strides, values, batch, group * HEADS, begin, end, scale, state);
   State* to = reinterpret_cast<State*>(states) + (batch * groups + group) * splits + split;
   for (int i = threadIdx.x; i < STATE; i += THREADS) to->acc[i] = state.acc[i];
   if (threadIdx.x < HEADS) {
@@ -483,9 +490,10 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
     if shape[2] > 1:
         # Prefill: cuDNN's flash attention; decode tokens/s does not wait on it.
         return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
-    if (mask is not None and isinstance(mask, mx.array)) or shape[3] != 128 or queries.dtype != mx.bfloat16:
+    _, kv_heads, k_len, _ = keys.shape
+    if ((mask is not None and isinstance(mask, mx.array)) or shape[1] != 16 or kv_heads != 8 or shape[3] != 128
+            or queries.dtype != mx.bfloat16):
         return attention_in_mlx_ops(queries, keys, values, scale, mask)
-    k_len = keys.shape[2]
     if k_len >= SPLIT_FROM:
         return split_attention(queries, keys, values, scale)
     launches = _launches.get((shape, scale))

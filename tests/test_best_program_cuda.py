@@ -53,30 +53,58 @@ def test_the_info_file_describes_this_very_file():
     assert info["settings"] == {name: getattr(best_program_cuda, name) for name in info["settings"]}
 
 
-def test_a_decode_call_launches_with_the_grid_of_its_own_shape(monkeypatch):
-    # The launch is looked up per (shape, scale): a cache keyed on less would launch batch 1's grid
-    # for batch 2, or the one-block kernel for a long cache.
+@pytest.fixture
+def launches(monkeypatch):
+    """Every kernel launch of best_program_cuda, recorded by a stand-in for mx.fast.cuda_kernel (CPU)."""
     import mlx.core as mx
 
-    launches = []
+    recorded = []
 
-    def cuda_kernel(name, **_):
+    def cuda_kernel(name, source, **_):
         def launch(*, inputs, output_shapes, output_dtypes, grid, threadgroup):
-            launches.append((name, grid, threadgroup))
+            recorded.append((name, grid, threadgroup, source))
             return [mx.zeros(output_shapes[0], output_dtypes[0])]
         return launch
 
     monkeypatch.setattr(mx.fast, "cuda_kernel", cuda_kernel)
     monkeypatch.setattr(best_program_cuda, "_kernels", {})
     monkeypatch.setattr(best_program_cuda, "_launches", {})
+    return recorded
+
+
+def decode_call(batch, q_heads, kv_heads, k_len):
+    import mlx.core as mx
+
+    queries = mx.zeros((batch, q_heads, 1, 128), mx.bfloat16)
+    keys = mx.zeros((batch, kv_heads, k_len, 128), mx.bfloat16)
+    return best_program_cuda.qwen3_custom_gqa_attention(queries, keys, keys, scale=128**-0.5)
+
+
+def test_a_decode_call_launches_with_the_grid_of_its_own_shape(launches):
+    # The launch is looked up per (shape, scale): a cache keyed on less would launch batch 1's grid
+    # for batch 2, or the one-block kernel for a long cache.
     for batch, k_len in [(1, 300), (2, 300), (1, 4096), (2, 300)]:
-        queries = mx.zeros((batch, 16, 1, 128), mx.bfloat16)
-        keys = mx.zeros((batch, 8, k_len, 128), mx.bfloat16)
-        best_program_cuda.qwen3_custom_gqa_attention(queries, keys, keys, scale=128**-0.5)
+        decode_call(batch, 16, 8, k_len)
     one_block, cluster = best_program_cuda.ONE_BLOCK_THREADS, best_program_cuda.THREADS
-    assert launches == [
+    assert [launch[:3] for launch in launches] == [
         ("qwen3_gqa_decode_one_block", (one_block * 8, 1, 1), (one_block, 1, 1)),
         ("qwen3_gqa_decode_one_block", (one_block * 8, 2, 1), (one_block, 1, 1)),
         ("qwen3_gqa_decode_cluster", (cluster * best_program_cuda.CLUSTER * 8, 1, 1), (cluster, 1, 1)),
         ("qwen3_gqa_decode_one_block", (one_block * 8, 2, 1), (one_block, 1, 1)),
     ]
+
+
+def test_the_decode_kernels_name_only_the_keys_shape_and_strides(launches):
+    # MLX copies every shape or stride a kernel's source names into its parameters on every call.
+    decode_call(1, 16, 8, 300)
+    decode_call(1, 16, 8, 4096)
+    for name, _, _, source in launches:
+        assert set(re.findall(r"\b\w+_(?:shape|strides)\b", source)) == {"keys_shape", "keys_strides"}, name
+
+
+@pytest.mark.parametrize("q_heads, kv_heads", [(32, 8), (16, 4), (8, 8)])
+def test_other_head_counts_run_in_mlx_ops_not_in_the_kernels(launches, q_heads, kv_heads):
+    # The kernels hard-code Qwen3-0.6B's 16 query heads in pairs over 8 KV heads.
+    out = decode_call(1, q_heads, kv_heads, 300)
+    assert launches == []
+    assert out.shape == (1, q_heads, 1, 128)

@@ -21,7 +21,11 @@ allow fewer than 512 threads per threadgroup when its kernel uses many registers
 been checked on Apple hardware. The CUDA program hands MLX its code through an included file, so
 that the source MLX hashes on every call is one line; MLX's Metal path hashes its source per call
 too (metal/custom_kernel.cpp), but whether Metal's runtime compiler reads an #include from the
-file system could not be tried here, so this port keeps its code inline.
+file system could not be tried here, so this port keeps its code inline. Like the CUDA kernels, these
+name only the keys' shape and strides: MLX passes every shape or stride a kernel's source names on
+every call, which costs host time per call on CUDA (measured on an H100) and may on Metal (unmeasured).
+At Lq = 1 the queries of either layout mlx-lm makes are rows of 128 in (batch, head) order, and an
+mlx-lm cache keeps K and V in buffers of one shape, so the values share the keys' strides.
 
 Part by part (CUDA name -> Metal name):
 
@@ -41,11 +45,13 @@ Part by part (CUDA name -> Metal name):
 | merge kernel | `MERGE_KERNEL`, `merged` | `MERGE_SOURCE`, `merged` |
 | one-launch cluster path (Lk < SPLIT_FROM) | `CLUSTER_KERNEL` | none: no clusters in Metal; the split path instead |
 | what MLX gets as the kernel's source | one call; the code in an included file (`included`) | the code |
+| the only shape and strides the kernels name; queries at row b x 16 + h | `keys_shape`, `keys_strides`, `Q_HEADS` | `keys_shape`, `keys_strides`, `Q_HEADS` |
 | block / threadgroup index | `blockIdx`, `threadIdx` | `threadgroup_position_in_grid`, `thread_index_in_threadgroup` |
 
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array
-    queries [B, 16, Lq, 128], keys/values [B, 8, Lk, 128], read through their strides; mask None,
-    "causal" or an mx.array; returns [B, 16, Lq, 128] in queries.dtype.
+    queries [B, 16, Lq, 128] as mlx-lm lays them out, keys/values [B, 8, Lk, 128] of one layout,
+    read through their strides; mask None, "causal" or an mx.array; returns [B, 16, Lq, 128] in
+    queries.dtype.
 """
 
 import mlx.core as mx
@@ -60,6 +66,7 @@ THREADS = 32 * SIMDGROUPS
 
 DEVICE_CODE = f"""
 constant constexpr int HEAD_DIM = 128;
+constant constexpr int Q_HEADS = 16;  // Qwen3-0.6B's query heads; the Python call checks them
 constant constexpr int SIMDGROUPS = {SIMDGROUPS};
 constant constexpr int THREADS = {THREADS};
 constant constexpr int UNROLL = {UNROLL};
@@ -168,29 +175,31 @@ struct MergeScratch {
 
 // Attend query heads q_head0 .. q_head0 + HEADS - 1 to rows [begin, end) of one KV head; leaves the
 // threadgroup's state in `state`. Every thread of the threadgroup must call it.
-inline void attend_slice(const device bfloat16_t* queries, const constant int* q_shape,
-                         const constant int64_t* q_strides, const device bfloat16_t* keys,
-                         const constant int* k_shape, const constant int64_t* k_strides,
-                         const device bfloat16_t* values, const constant int64_t* v_strides, int batch,
+// Queries: q[batch, head] is row batch * Q_HEADS + head of HEAD_DIM contiguous bf16 (at Lq = 1 both
+// layouts mlx-lm makes, [B, 16, 1, 128] and the transposed view of [B, 1, 16, 128], put it there).
+// Values: read through the keys' strides (mlx-lm's caches hold K and V in buffers of one shape).
+inline void attend_slice(const device bfloat16_t* queries, const device bfloat16_t* keys,
+                         const constant int64_t* kv_strides, const device bfloat16_t* values, int batch,
                          int q_head0, int begin, int end, float scale, uint tid,
                          threadgroup MergeScratch& scratch, threadgroup State& state) {
   const int simd = tid / 32;
   const int lane = tid % 32;
   const int half_group = tid / 16;       // each half-simdgroup scores one key row at a time
   const int dim0 = (tid % 16) * 8;       // this lane's 8 dims of the row
-  const int kv_head = q_head0 / (q_shape[1] / k_shape[1]);
+  const int kv_head = q_head0 / 2;  // GQA pairs: query heads 2i and 2i + 1 read KV head i
 
-  const device bfloat16_t* k_base = keys + batch * k_strides[0] + kv_head * k_strides[1] + dim0 * k_strides[3];
-  const device bfloat16_t* v_base = values + batch * v_strides[0] + kv_head * v_strides[1] + dim0 * v_strides[3];
+  const int64_t kv_offset = batch * kv_strides[0] + kv_head * kv_strides[1] + dim0 * kv_strides[3];
+  const device bfloat16_t* k_base = keys + kv_offset;
+  const device bfloat16_t* v_base = values + kv_offset;
   // mlx-lm's caches: rows of HEAD_DIM contiguous bf16, one after the other, 16-byte aligned.
-  const bool packed_rows = k_strides[3] == 1 && v_strides[3] == 1 && k_strides[2] == HEAD_DIM &&
-                           v_strides[2] == HEAD_DIM && (reinterpret_cast<uint64_t>(k_base) % 16) == 0 &&
+  const bool packed_rows = kv_strides[3] == 1 && kv_strides[2] == HEAD_DIM &&
+                           (reinterpret_cast<uint64_t>(k_base) % 16) == 0 &&
                            (reinterpret_cast<uint64_t>(v_base) % 16) == 0;
 
   float q[HEADS][8];
   for (int h = 0; h < HEADS; ++h) {
-    const device bfloat16_t* q_row = queries + batch * q_strides[0] + (q_head0 + h) * q_strides[1];
-    for (int j = 0; j < 8; ++j) q[h][j] = static_cast<float>(q_row[(dim0 + j) * q_strides[3]]) * scale;
+    const device bfloat16_t* q_row = queries + (batch * Q_HEADS + q_head0 + h) * HEAD_DIM + dim0;
+    for (int j = 0; j < 8; ++j) q[h][j] = static_cast<float>(q_row[j]) * scale;
   }
   LaneState s;
   for (int h = 0; h < HEADS; ++h) {
@@ -222,8 +231,8 @@ inline void attend_slice(const device bfloat16_t* queries, const constant int* q
     // Any other layout: one row per half-simdgroup per step, eight loads per row.
     for (int step = begin; step < end; step += HALF_SIMDGROUPS) {  // uniform across the threadgroup
       const int row = step + half_group < end ? step + half_group : begin;
-      const uint4 k_raw[1] = {load_8_strided(k_base + row * k_strides[2], k_strides[3])};
-      const uint4 v_raw[1] = {load_8_strided(v_base + row * v_strides[2], v_strides[3])};
+      const uint4 k_raw[1] = {load_8_strided(k_base + row * kv_strides[2], kv_strides[3])};
+      const uint4 v_raw[1] = {load_8_strided(v_base + row * kv_strides[2], kv_strides[3])};
       attend_rows<1>(q, k_raw, v_raw, end - step - half_group, s);
     }
   }
@@ -290,11 +299,10 @@ ONE_BLOCK_SOURCE = """
   const uint tid = thread_index_in_threadgroup;
   const int q_head0 = threadgroup_position_in_grid.x * HEADS;
   const int batch = threadgroup_position_in_grid.y;
-  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, q_head0, 0, keys_shape[2], SCALE, tid, scratch, state);
+  attend_slice(queries, keys, keys_strides, values, batch, q_head0, 0, keys_shape[2], SCALE, tid, scratch, state);
   for (int i = tid; i < STATE; i += THREADS) {
     const int h = i / HEAD_DIM;
-    out[(batch * queries_shape[1] + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] =
+    out[(batch * Q_HEADS + q_head0 + h) * HEAD_DIM + i % HEAD_DIM] =
         static_cast<bfloat16_t>(state.acc[i] / state.sum[h]);
   }
 """
@@ -304,7 +312,7 @@ SPLIT_SOURCE = """
   threadgroup MergeScratch scratch;
   threadgroup State state;
   const uint tid = thread_index_in_threadgroup;
-  const int groups = queries_shape[1] / HEADS;
+  const int groups = Q_HEADS / HEADS;
   const int splits = threadgroups_per_grid.x / groups;
   const int split = threadgroup_position_in_grid.x % splits;
   const int group = threadgroup_position_in_grid.x / splits;
@@ -314,8 +322,7 @@ SPLIT_SOURCE = """
   const int begin = metal::min(split * chunk, k_len);
   const int end = metal::min(begin + chunk, k_len);
 
-  attend_slice(queries, queries_shape, queries_strides, keys, keys_shape, keys_strides, values, values_strides,
-               batch, group * HEADS, begin, end, SCALE, tid, scratch, state);
+  attend_slice(queries, keys, keys_strides, values, batch, group * HEADS, begin, end, SCALE, tid, scratch, state);
   device float* to = states + ((batch * groups + group) * splits + split) * (2 * HEADS + STATE);
   for (int i = tid; i < STATE; i += THREADS) to[2 * HEADS + i] = state.acc[i];
   if (tid < uint(HEADS)) {
@@ -364,7 +371,8 @@ def qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None):
     if q_len > 1:
         # Prefill: MLX's own attention; decode tokens/s does not wait on it.
         return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
-    if isinstance(mask, mx.array) or queries.dtype != mx.bfloat16 or head_dim != 128:
+    if (isinstance(mask, mx.array) or n_q_heads != 16 or keys.shape[1] != 8 or head_dim != 128
+            or queries.dtype != mx.bfloat16):
         return attention_in_mlx_ops(queries, keys, values, scale, mask)
     one_block_kernel, split_kernel, merge_kernel = decode_kernels(scale)
     groups = n_q_heads // HEADS_PER_GROUP

@@ -21,8 +21,8 @@ allow fewer than 512 threads per threadgroup when its kernel uses many registers
 been checked on Apple hardware. The CUDA program hands MLX its code through an included file, so
 that the source MLX hashes on every call is one line; MLX's Metal path hashes its source per call
 too (metal/custom_kernel.cpp), but whether Metal's runtime compiler reads an #include from the
-file system could not be tried here, so this port keeps its code inline. Like the CUDA kernels, these
-name only the keys' shape and strides: MLX passes every shape or stride a kernel's source names on
+file system could not be tried here, so this port keeps its code inline. Like the CUDA kernels, the attention
+kernels name only the keys' shape and strides: MLX passes every shape or stride a kernel's source names on
 every call, which costs host time per call on CUDA (measured on an H100) and may on Metal (unmeasured).
 At Lq = 1 the queries of either layout mlx-lm makes are rows of 128 in (batch, head) order, and an
 mlx-lm cache keeps K and V in buffers of one shape, so the values share the keys' strides.
@@ -45,7 +45,7 @@ Part by part (CUDA name -> Metal name):
 | merge kernel | `MERGE_KERNEL`, `merged` | `MERGE_SOURCE`, `merged` |
 | one-launch cluster path (Lk < SPLIT_FROM) | `CLUSTER_KERNEL` | none: no clusters in Metal; the split path instead |
 | what MLX gets as the kernel's source | one call; the code in an included file (`included`) | the code |
-| the only shape and strides the kernels name; queries at row b x 16 + h | `keys_shape`, `keys_strides`, `Q_HEADS` | `keys_shape`, `keys_strides`, `Q_HEADS` |
+| the only shape and strides the attention kernels name; queries at row b x 16 + h | `keys_shape`, `keys_strides`, `Q_HEADS` | `keys_shape`, `keys_strides`, `Q_HEADS` |
 | block / threadgroup index | `blockIdx`, `threadIdx` | `threadgroup_position_in_grid`, `thread_index_in_threadgroup` |
 
 Contract: qwen3_custom_gqa_attention(queries, keys, values, scale=1.0, mask=None) -> mx.array

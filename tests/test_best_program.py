@@ -1,5 +1,5 @@
 """best_program.py, the Metal port: its part-by-part table names code that exists on both sides, and
-its kernels name the arguments the CUDA program's do (a stand-in for mx.fast.metal_kernel records them).
+its kernels bind the arguments the CUDA program's do (in the signatures MLX generates on the CPU).
 The kernels themselves are syntax-checked in test_kernel_compile_check.py; no Metal compiler runs here."""
 
 import re
@@ -9,6 +9,7 @@ from conftest import ROOT
 
 import best_program
 import best_program_cuda
+import kernel_compile_check as kcc
 
 
 def table_rows():
@@ -38,45 +39,24 @@ def test_each_name_in_the_table_is_in_its_program(part, cuda_names, metal_names)
         assert not missing, f"{program.__name__}.py has no {missing} ({part})"
 
 
-@pytest.fixture
-def launches(monkeypatch):
-    """Every kernel launch of best_program, recorded by a stand-in for mx.fast.metal_kernel (CPU)."""
-    import mlx.core as mx
 
-    recorded = []
-
-    def metal_kernel(name, source, **_):
-        def launch(*, inputs, output_shapes, output_dtypes, grid, threadgroup):
-            recorded.append((name, source))
-            return [mx.zeros(output_shapes[0], output_dtypes[0])]
-        return launch
-
-    monkeypatch.setattr(mx.fast, "metal_kernel", metal_kernel, raising=False)
-    monkeypatch.setattr(best_program, "_kernels", {})
-    return recorded
-
-
-def decode_call(q_heads, kv_heads, k_len):
-    import mlx.core as mx
-
-    queries = mx.zeros((1, q_heads, 1, 128), mx.bfloat16)
-    keys = mx.zeros((1, kv_heads, k_len, 128), mx.bfloat16)
-    return best_program.qwen3_custom_gqa_attention(queries, keys, keys, scale=128**-0.5)
-
-
-def test_the_attention_kernels_name_only_the_keys_shape_and_strides(launches):
-    # As in the CUDA program: MLX passes every shape or stride a kernel's source names on every call.
-    decode_call(16, 8, 300)  # one-block kernel
-    decode_call(16, 8, 4096)  # split kernel, then the merge kernel, which reads its states' shape
-    assert [name for name, _ in launches] == ["qwen3_gqa_decode_one_block", "qwen3_gqa_decode_split",
-                                              "qwen3_gqa_decode_merge"]
-    named = [set(re.findall(r"\b\w+_(?:shape|strides)\b", source)) for _, source in launches]
-    assert named == [{"keys_shape", "keys_strides"}, {"keys_shape", "keys_strides"}, {"states_shape"}]
+def test_the_attention_kernels_bind_only_the_keys_shape_and_strides():
+    # As in the CUDA program: MLX binds every shape or stride a kernel's source names on every call.
+    # The signatures are MLX's own, generated on the CPU (kernel_compile_check records them).
+    bound = {launch.name: set(re.findall(r"(\w+_(?:shape|strides)) \[\[buffer", launch.source))
+             for launch in kcc.capture_launches(ROOT / "best_program.py")}
+    assert bound == {"qwen3_gqa_decode_one_block": {"keys_shape", "keys_strides"},
+                     "qwen3_gqa_decode_split": {"keys_shape", "keys_strides"},
+                     "qwen3_gqa_decode_merge": {"states_shape"}}
 
 
 @pytest.mark.parametrize("q_heads, kv_heads", [(32, 8), (16, 4), (8, 8)])
-def test_other_head_counts_run_in_mlx_ops_not_in_the_kernels(launches, q_heads, kv_heads):
+def test_other_head_counts_run_in_mlx_ops_not_in_the_kernels(monkeypatch, q_heads, kv_heads):
     # The kernels hard-code Qwen3-0.6B's 16 query heads in pairs over 8 KV heads.
-    out = decode_call(q_heads, kv_heads, 300)
-    assert launches == []
+    import mlx.core as mx
+
+    monkeypatch.setattr(best_program, "decode_kernels", lambda scale: pytest.fail("built a kernel"))
+    queries = mx.zeros((1, q_heads, 1, 128), mx.bfloat16)
+    keys = mx.zeros((1, kv_heads, 300, 128), mx.bfloat16)
+    out = best_program.qwen3_custom_gqa_attention(queries, keys, keys, scale=128**-0.5)
     assert out.shape == (1, q_heads, 1, 128)

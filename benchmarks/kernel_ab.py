@@ -13,7 +13,8 @@ Results: DIR/<program stem>_<i>.json and .log; the rule's verdict: DIR/decision.
 The rule (session 14): the candidate with the highest median over its processes of the geometric-mean
 speedup at the key lengths goes on if that median is at least MIN_GAIN x the baseline's, its median
 speedup at every key length at least PER_LENGTH x the baseline's, and (unless --no-short) at every
-measured length below the key lengths at least the baseline's less SHORT_SLACK.
+measured length below the key lengths at least the baseline's less SHORT_SLACK; with --short-floor F,
+also in every process at every such length at least F (1.0: never slower than SDPA in any process).
 """
 
 import argparse
@@ -61,15 +62,17 @@ def speedups(out: Path, name) -> list:
 
 
 def summary(runs, key_lengths) -> dict:
-    """Per program: the geometric mean over the key lengths in each process, their median, and the
-    median speedup at each length."""
+    """Per program: the geometric mean over the key lengths in each process, their median, the
+    median speedup at each length, and the lowest speedup of any process below the key lengths."""
     geomeans = [float(np.exp(np.mean([np.log(r[L]) for L in key_lengths]))) for r in runs]
+    short = [s for r in runs for L, s in r.items() if L < min(key_lengths)]
     return {"geomean": float(np.median(geomeans)), "geomeans": geomeans,
-            "per_length": {L: float(np.median([r[L] for r in runs])) for L in runs[0]}}
+            "per_length": {L: float(np.median([r[L] for r in runs])) for L in runs[0]},
+            "lowest_short": min(short, default=None)}
 
 
 def decide(out: Path, baseline, candidates, processes, key_lengths=KEY_LENGTHS, short=True, min_gain=1.03,
-           per_length=0.97, short_slack=0.03) -> dict:
+           per_length=0.97, short_slack=0.03, short_floor=None) -> dict:
     """The rule on the results in `out` (names are program stems): {"baseline", "candidates", "checks",
     "candidate", "chosen"}; "chosen" is None where no candidate passes."""
     base_runs = speedups(out, baseline)
@@ -95,17 +98,23 @@ def decide(out: Path, baseline, candidates, processes, key_lengths=KEY_LENGTHS, 
         below = [L for L in base["per_length"] if L < min(key_lengths)]
         checks[f"every length below the key lengths >= the baseline's - {short_slack}"] = all(
             mine["per_length"][L] >= base["per_length"][L] - short_slack for L in below)
+        if short_floor is not None:
+            checks[f"every process at every length below the key lengths >= {short_floor}"] = (
+                mine["lowest_short"] is not None and mine["lowest_short"] >= short_floor)
     verdict.update(candidate=best, checks=checks, chosen=best if all(checks.values()) else None)
     return verdict
 
 
 def report(verdict) -> str:
+    def headline(name, result):
+        lowest = result.get("lowest_short")  # absent from decisions written before it was kept
+        return (f"{name}: geomean median {result['geomean']:.3f} ({', '.join(f'{g:.3f}' for g in result['geomeans'])})"
+                + (f"; lowest below the key lengths {lowest:.3f}" if lowest is not None else ""))
+
     base = verdict["baseline"]
-    lines = [f"{base['name']}: geomean median {base['geomean']:.3f} "
-             f"({', '.join(f'{g:.3f}' for g in base['geomeans'])})"]
+    lines = [headline(base["name"], base)]
     for name, result in verdict["candidates"].items():
-        lines.append(f"{name}: geomean median {result['geomean']:.3f} "
-                     f"({', '.join(f'{g:.3f}' for g in result['geomeans'])})")
+        lines.append(headline(name, result))
         lines.append("  L candidate/baseline: " + "  ".join(
             f"{L} {s:.2f}/{base['per_length'][L]:.2f}" for L, s in result["per_length"].items()))
     lines += [f"{name}: left out, {why}" for name, why in verdict["left_out"].items()]
@@ -128,6 +137,8 @@ def main():
     parser.add_argument("--min-gain", type=float, default=1.03)
     parser.add_argument("--per-length", type=float, default=0.97)
     parser.add_argument("--short-slack", type=float, default=0.03)
+    parser.add_argument("--short-floor", type=float,
+                        help="also every process's speedup at every length below the key lengths at least this")
     parser.add_argument("--decide-only", action="store_true", help="apply the rule to the results already in --out")
     parser.add_argument("--benchmark-args", default="", help="more kernel_benchmark.py options, e.g. '--repeats 10'")
     args = parser.parse_args()
@@ -142,7 +153,7 @@ def main():
         for name, i, tail in failed:
             print(f"{name}, process {i}, failed:\n{tail}")
     verdict = decide(out, names[0], names[1:], args.processes, [int(x) for x in args.key_lengths.split(",")],
-                     not args.no_short, args.min_gain, args.per_length, args.short_slack)
+                     not args.no_short, args.min_gain, args.per_length, args.short_slack, args.short_floor)
     (out / "decision.json").write_text(json.dumps(verdict, indent=2))
     print(report(verdict))
 

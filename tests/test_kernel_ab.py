@@ -12,6 +12,7 @@ import kernel_ab  # noqa: E402
 SESSION_14_ROUND_1 = ROOT / "benchmarks/results/raw-2026-11-27-h100-session14/ab"
 SESSION_21_AB = ROOT / "benchmarks/results/raw-2026-11-27-h100-session21/round/gpu0/ab"
 SESSION_22 = ROOT / "benchmarks/results/raw-2026-11-27-h100-session22"
+SESSION_26_ROUND_2 = ROOT / "benchmarks/results/raw-2026-11-27-h100-session26/round2/ab/ab"
 LENGTHS = [1, 64, 256, 1024, 4096, 16384, 32768]
 
 
@@ -57,6 +58,28 @@ def test_session_22s_layouts_on_128_sms_lose_at_32k_as_its_report_says():
         mine, shipped = verdict["candidates"][candidate]["per_length"][32768], verdict["baseline"]["per_length"][32768]
         assert round(mine, 2) == median_at_32k and mine < shipped
         assert verdict["chosen"] is None
+
+
+def test_session_26_round_2_reads_as_its_report_says():
+    """loads_first was even or better in the medians from L = 64 up, 0.01 below at L = 1-8, and no
+    process of it fell below 1.0 at a short length, where two of the shipped file's did."""
+    verdict = kernel_ab.decide(SESSION_26_ROUND_2, "best_program_cuda", ["loads_first"], processes=8,
+                               min_gain=0.99, short_slack=-0.01)
+    mine, shipped = verdict["candidates"]["loads_first"], verdict["baseline"]
+    assert (round(shipped["geomean"], 3), round(mine["geomean"], 3)) == (1.877, 1.895)
+    assert (round(shipped["lowest_short"], 3), round(mine["lowest_short"], 3)) == (0.976, 1.044)
+    assert verdict["chosen"] is None
+    assert [check for check, ok in verdict["checks"].items() if not ok] == [
+        "every length below the key lengths >= the baseline's - -0.01"]
+
+
+def test_a_process_below_the_short_floor_stops_a_candidate(tmp_path):
+    write_results(tmp_path, "base", [flat(1.0)] * 3)
+    write_results(tmp_path, "once_slow_at_1", [flat(1.2), flat(1.2, L1=0.98), flat(1.2)])
+    assert kernel_ab.decide(tmp_path, "base", ["once_slow_at_1"], processes=3)["chosen"] == "once_slow_at_1"
+    verdict = kernel_ab.decide(tmp_path, "base", ["once_slow_at_1"], processes=3, short_floor=1.0)
+    assert verdict["chosen"] is None and verdict["candidates"]["once_slow_at_1"]["lowest_short"] == 0.98
+    assert "lowest below the key lengths 0.980" in kernel_ab.report(verdict)
 
 
 def test_a_candidate_faster_at_every_length_is_chosen(tmp_path):

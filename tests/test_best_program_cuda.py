@@ -53,6 +53,20 @@ def test_the_info_file_describes_this_very_file():
     assert info["settings"] == {name: getattr(best_program_cuda, name) for name in info["settings"]}
 
 
+def test_the_info_files_full_subset_is_what_its_runs_combine_to():
+    from combine_runs import combine
+
+    full = json.loads((ROOT / "best_program_cuda_info.json").read_text())["full_subset"]
+    runs = [json.loads((ROOT / word).read_text()) for word in full["combine"].split("--json")[0].split()
+            if word.endswith(".json")]
+    assert {run["program"] for run in runs} == {"best_program_cuda.py"} and len(runs) == full["pairs"]
+    combined = combine(runs)
+    assert [round(combined[k], 3) for k in ("geomean_speedup", "ci_low", "ci_high")] == [
+        full["combined_score"], *full["ci_95"]]
+    assert {b["benchmark"]: round(b["speedup"], 3) for b in combined["benchmarks"]} == {
+        name: entry["speedup"] for name, entry in full["per_benchmark"].items()}
+
+
 @pytest.fixture
 def launches(monkeypatch):
     """Every kernel launch of best_program_cuda, recorded by a stand-in for mx.fast.cuda_kernel (CPU)."""

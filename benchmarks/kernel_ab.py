@@ -107,7 +107,7 @@ def decide(out: Path, baseline, candidates, processes, key_lengths=KEY_LENGTHS, 
 
 def report(verdict) -> str:
     def headline(name, result):
-        lowest = result.get("lowest_short")  # absent from decisions written before it was kept
+        lowest = result["lowest_short"]  # None where no length below the key lengths was measured
         return (f"{name}: geomean median {result['geomean']:.3f} ({', '.join(f'{g:.3f}' for g in result['geomeans'])})"
                 + (f"; lowest below the key lengths {lowest:.3f}" if lowest is not None else ""))
 

@@ -4,6 +4,7 @@
 # caches (code and data fetched from DRAM), which a decode call does not see? The same launches timed
 # with and without the flush, each in its own process, alternating. Start with session 25's start.sh.
 set -u
+run=0
 export PYTHONUNBUFFERED=1
 OUT=${OUT:?}
 md5sum best_program_cuda.py benchmarks/ceiling_program_cuda.py

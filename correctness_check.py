@@ -75,6 +75,8 @@ CPU_CASES = [
 GPU_CASES = CPU_CASES + [
     decode(8191), decode(16384), decode(32768, q_gain=3.0),
     decode(1000, batch=2), decode(8191, batch=2),  # batch 2 where kernels split the keys over blocks, not only at 300
+    # short caches, where a kernel may take every key in one warp: each layout, a batch, and both sides of 16
+    decode(2), decode(9, batch=2), decode(16, kv_layout="contiguous"), decode(16, kv_layout="token_major"), decode(17),
     Case("prefill_causal_L2048", 2048, 2048, "causal"),
     Case("chunked_prefill_Lq2048_Lk6144", 2048, 6144, "causal"),
 ]

@@ -229,7 +229,7 @@ def record_launches(program: str) -> list:
     attention = load_program(program)
     rng = np.random.default_rng(0)
     # Short and long decode (programs may switch kernels on the length) and a causal prefill.
-    for case in (cc.decode(300), cc.decode(16384), cc.Case("prefill_causal_L64", 64, 64, "causal")):
+    for case in (cc.decode(1), cc.decode(300), cc.decode(16384), cc.Case("prefill_causal_L64", 64, 64, "causal")):
         q, k, v, mask = cc.mlx_inputs(case, cc.draw_inputs(case, rng))
         attention(q, k, v, scale=cc.SCALE, mask=mask)
     unique = {launch.source: launch for launch in launches}

@@ -10,10 +10,11 @@
 #                      microbenchmarks of the picked program (all lengths), of $BEFORE and, with
 #                      FLOOR=1, of the no-op kernel (the floor of any custom kernel call), each alone in
 #                      its process, and the gates of the picked program
-#   stage gates P      the evaluator's gates before timing (source, compiles, correctness, memcheck) on P
+#   stage gates P      the evaluator's gates before timing (source, compiles, correctness, memcheck) on P;
+#                      GATES="check_correctness" runs only the gates it names, in their order
 #   stage images P..   the machine code each program's kernels run inside MLX: the images MLX loads in a
-#                      kernel_benchmark.py process (L = 256 and 32K: the one-block and the cluster kernel),
-#                      recorded by benchmarks/loaded_images.c, with their local-memory loads and stores
+#                      kernel_benchmark.py process (L = 1, 256 and 32K: each decode path), recorded by
+#                      benchmarks/loaded_images.c, with their local-memory loads and stores
 #                      (register spills) counted by nvdisasm ($NVDISASM); $OUT/images.txt and images.tgz
 #   stage evaluate P.. the evaluator on programs P.., quick subset, one evaluator in turn as an
 #                      evolution's worker (the first evaluation also measures missing ceilings and
@@ -124,13 +125,14 @@ PY
     ;;
   gates)
     $PY - "$1" <<'PY' 2>&1 | tee -a "$OUT/correctness.log"
-import sys, tempfile
+import os, sys, tempfile
 from pathlib import Path
 import evaluator as ev
 setup = ev.Setup(program=Path(sys.argv[1]).resolve(), python=sys.executable, device=ev.probe_device(sys.executable),
                  model_spec="synthetic", benchmarks=["micro_generation"], pairs=1, repeats=1, seed=12345,
                  workdir=Path(tempfile.mkdtemp()), log=print)
-for gate in (ev.check_source, ev.check_compiles, ev.check_correctness, ev.check_memory_safety):
+names = os.environ.get("GATES", "check_source check_compiles check_correctness check_memory_safety")
+for gate in [getattr(ev, name) for name in names.split()]:
     r = gate(setup)
     print(sys.argv[1], gate.__name__, "passed" if r.passed else "FAILED", r.detail[:1500])
     if "correctness_table" in r.artifacts: print(r.artifacts["correctness_table"])
@@ -148,7 +150,7 @@ PY
       name=$(basename "$program" .py)
       mkdir -p "$dir/$name"
       LOADED_IMAGES_DIR="$dir/$name" LD_PRELOAD="$shim" $PY kernel_benchmark.py --program "$program" \
-          --lengths 256,32768 --no-prefill --repeats 3 --copy-mib 16 >"$dir/$name/benchmark.log" 2>&1 ||
+          --lengths 1,256,32768 --no-prefill --repeats 3 --copy-mib 16 >"$dir/$name/benchmark.log" 2>&1 ||
           echo "$name: kernel_benchmark.py failed, see $dir/$name/benchmark.log"
       for image in "$dir/$name"/image_*; do
         # the kernel's name from its mangled symbol, whose length prefix says where the name ends

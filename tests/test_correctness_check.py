@@ -34,6 +34,8 @@ def test_case_table_covers_what_the_contract_needs():
     assert max(c.k_len for c in cc.GPU_CASES if c.q_len == 1) == 32768
     # batches on the GPU at the lengths where kernels split the keys (past a one-block path's 256-1023)
     assert {c.k_len for c in cc.GPU_CASES if c.q_len == 1 and c.batch > 1 and c.k_len >= 1000} >= {1000, 8191}
+    short = [c for c in cc.GPU_CASES if c.q_len == 1 and c.k_len < 32]
+    assert {c.kv_layout for c in short} == {"cache_view", "contiguous", "token_major"} and any(c.batch > 1 for c in short)
     assert len(names) == len(cc.CPU_CASES)
     assert len({c.name for c in cc.GPU_CASES}) == len(cc.GPU_CASES)
 

@@ -32,9 +32,8 @@ def runs_table(folder: Path) -> str:
     lines = []
     for path in results(folder):
         rows = short_rows(path)
-        lengths = "  ".join(f"{r['k_len']}: {r['speedup']:.3f}" for r in rows)
-        build = np.median([r["sdpa"]["build_us"] for r in rows])
-        lines.append(f"{path.stem}: lowest {min(r['speedup'] for r in rows):.3f}; SDPA build {build:.2f} us; {lengths}")
+        lengths = "  ".join(f"{r['k_len']}: {r['speedup']:.3f} ({r['sdpa']['build_us']:.2f})" for r in rows)
+        lines.append(f"{path.stem}: lowest {min(r['speedup'] for r in rows):.3f}; L: speedup (SDPA build us) {lengths}")
     return "\n".join(lines)
 
 

@@ -29,11 +29,13 @@ def short_rows(path: Path) -> list:
 
 
 def runs_table(folder: Path) -> str:
-    lines = []
+    lines, builds = [], []
     for path in results(folder):
         rows = short_rows(path)
+        builds += [r["sdpa"]["build_us"] for r in rows]
         lengths = "  ".join(f"{r['k_len']}: {r['speedup']:.3f} ({r['sdpa']['build_us']:.2f})" for r in rows)
         lines.append(f"{path.stem}: lowest {min(r['speedup'] for r in rows):.3f}; L: speedup (SDPA build us) {lengths}")
+    lines.append(f"SDPA build over every value: median {np.median(builds):.2f} us")
     return "\n".join(lines)
 
 

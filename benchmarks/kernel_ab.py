@@ -3,6 +3,7 @@ process, the order rotating; then the rule says which candidate, if any, goes on
 
     python benchmarks/kernel_ab.py --out DIR --processes 3 BASELINE CANDIDATE [CANDIDATE ...]
     python benchmarks/kernel_ab.py --out DIR --decide-only BASELINE CANDIDATE ...   # the rule on DIR's results
+    python benchmarks/kernel_ab.py --out DIR --aa --processes 8 SHIPPED COPY   # the rule against the same code
 
 Each process is `kernel_benchmark.py --program P --no-prefill` (MLX 0.32's CUDA graph cache must not
 carry a kernel node from one program to another, so programs never share a process). Process i runs the
@@ -15,9 +16,14 @@ speedup at the key lengths goes on if that median is at least MIN_GAIN x the bas
 speedup at every key length at least PER_LENGTH x the baseline's, and (unless --no-short) at every
 measured length below the key lengths at least the baseline's less SHORT_SLACK; with --short-floor F,
 also in every process at every such length at least F (1.0: never slower than SDPA in any process).
+
+With --aa the programs are the same code under other names (an A/A). The rule is then put to every
+split of their pooled processes into a baseline half and a candidate half of --processes each: how
+often it rejects the same code (a check that fails) is how often noise alone would stop a candidate.
 """
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -88,7 +94,13 @@ def decide(out: Path, baseline, candidates, processes, key_lengths=KEY_LENGTHS, 
     if not results:
         return verdict
     best = max(results, key=lambda name: results[name]["geomean"])
-    mine = results[best]
+    checks = rule_checks(base, results[best], key_lengths, short, min_gain, per_length, short_slack, short_floor)
+    verdict.update(candidate=best, checks=checks, chosen=best if all(checks.values()) else None)
+    return verdict
+
+
+def rule_checks(base, mine, key_lengths, short, min_gain, per_length, short_slack, short_floor) -> dict:
+    """{check: passed} of the rule for one candidate's summary against the baseline's."""
     checks = {
         f"geomean >= {min_gain} x the baseline's": mine["geomean"] >= min_gain * base["geomean"],
         f"every key length >= {per_length} x the baseline's": all(
@@ -101,8 +113,30 @@ def decide(out: Path, baseline, candidates, processes, key_lengths=KEY_LENGTHS, 
         if short_floor is not None:
             checks[f"every process at every length below the key lengths >= {short_floor}"] = (
                 mine["lowest_short"] is not None and mine["lowest_short"] >= short_floor)
-    verdict.update(candidate=best, checks=checks, chosen=best if all(checks.values()) else None)
-    return verdict
+    return checks
+
+
+def false_rejections(out: Path, names, processes, key_lengths=KEY_LENGTHS, short=True, min_gain=1.03,
+                     per_length=0.97, short_slack=0.03, short_floor=None) -> dict:
+    """The rule against the same code: `names` are one program under several names, their processes
+    pooled and split every way into a baseline and a candidate of `processes` each. Returns the share
+    of splits that the rule rejects, in all and per check."""
+    runs = [run for name in names for run in speedups(out, name)]
+    if len(runs) != 2 * processes:
+        raise SystemExit(f"{len(runs)} processes of {names} in {out}: an A/A of {processes} a side needs {2 * processes}")
+    splits = rejected = 0
+    failed = {}
+    for chosen in itertools.combinations(range(len(runs)), processes):
+        rest = [i for i in range(len(runs)) if i not in chosen]
+        base = summary([runs[i] for i in rest], key_lengths)
+        mine = summary([runs[i] for i in chosen], key_lengths)
+        checks = rule_checks(base, mine, key_lengths, short, min_gain, per_length, short_slack, short_floor)
+        splits += 1
+        rejected += not all(checks.values())
+        for check, ok in checks.items():
+            failed[check] = failed.get(check, 0) + (not ok)
+    return {"processes_pooled": len(runs), "processes_a_side": processes, "splits": splits,
+            "rejected": rejected / splits, "failed_per_check": {check: n / splits for check, n in failed.items()}}
 
 
 def report(verdict) -> str:
@@ -140,6 +174,8 @@ def main():
     parser.add_argument("--short-floor", type=float,
                         help="also every process's speedup at every length below the key lengths at least this")
     parser.add_argument("--decide-only", action="store_true", help="apply the rule to the results already in --out")
+    parser.add_argument("--aa", action="store_true",
+                        help="the programs are the same code: also report how often the rule rejects it (aa.json)")
     parser.add_argument("--benchmark-args", default="", help="more kernel_benchmark.py options, e.g. '--repeats 10'")
     args = parser.parse_args()
     out = Path(args.out)
@@ -156,6 +192,14 @@ def main():
                      not args.no_short, args.min_gain, args.per_length, args.short_slack, args.short_floor)
     (out / "decision.json").write_text(json.dumps(verdict, indent=2))
     print(report(verdict))
+    if args.aa:
+        aa = false_rejections(out, names, args.processes, [int(x) for x in args.key_lengths.split(",")],
+                              not args.no_short, args.min_gain, args.per_length, args.short_slack, args.short_floor)
+        (out / "aa.json").write_text(json.dumps(aa, indent=2))
+        print(f"A/A: the rule rejects the same code in {aa['rejected']:.0%} of {aa['splits']} splits "
+              f"of {aa['processes_pooled']} processes")
+        for check, share in aa["failed_per_check"].items():
+            print(f"  {check}: fails in {share:.0%}")
 
 
 if __name__ == "__main__":

@@ -128,3 +128,18 @@ def test_each_program_runs_alone_in_its_process_in_rotating_order(tmp_path):
     verdict = kernel_ab.decide(tmp_path, "initial_program_mlx", ["slow_but_correct"], processes=2,
                                key_lengths=[64, 300])
     assert verdict["candidate"] == "slow_but_correct"
+
+
+def test_an_aa_counts_the_splits_that_the_rule_rejects(tmp_path):
+    """The same code under two names: without noise no split is rejected; with one process below the
+    floor, every split that puts it in the candidate's half is, and no other."""
+    write_results(tmp_path, "shipped", [flat(1.2)] * 2)
+    write_results(tmp_path, "copy", [flat(1.2)] * 2)
+    aa = kernel_ab.false_rejections(tmp_path, ["shipped", "copy"], processes=2, key_lengths=[256, 1024],
+                                    min_gain=0.99, short_floor=1.0)
+    assert (aa["splits"], aa["rejected"]) == (6, 0.0)
+    write_results(tmp_path, "copy", [flat(1.2), flat(1.2, L1=0.98)])
+    aa = kernel_ab.false_rejections(tmp_path, ["shipped", "copy"], processes=2, key_lengths=[256, 1024],
+                                    min_gain=0.99, short_slack=0.2, short_floor=1.0)
+    assert aa["rejected"] == 0.5
+    assert [share for check, share in aa["failed_per_check"].items() if share] == [0.5]

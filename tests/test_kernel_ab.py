@@ -138,6 +138,7 @@ def test_an_aa_counts_the_splits_that_the_rule_rejects(tmp_path):
     aa = kernel_ab.false_rejections(tmp_path, ["shipped", "copy"], processes=2, key_lengths=[256, 1024],
                                     min_gain=0.99, short_floor=1.0)
     assert (aa["splits"], aa["rejected"]) == (6, 0.0)
+    assert aa["percentile_5"]["geomean ratio"] == 1.0 and aa["percentile_5"]["lowest short speedup"] == 1.2
     write_results(tmp_path, "copy", [flat(1.2), flat(1.2, L1=0.98)])
     aa = kernel_ab.false_rejections(tmp_path, ["shipped", "copy"], processes=2, key_lengths=[256, 1024],
                                     min_gain=0.99, short_slack=0.2, short_floor=1.0)

@@ -125,6 +125,7 @@ def false_rejections(out: Path, names, processes, key_lengths=KEY_LENGTHS, short
     runs = [run for name in names for run in speedups(out, name)]
     if len(runs) != 2 * processes:
         raise SystemExit(f"{len(runs)} processes of {names} in {out}: an A/A of {processes} a side needs {2 * processes}")
+    below = [L for L in runs[0] if L < min(key_lengths)]
     splits = rejected = 0
     failed = {}
     compared = {"geomean ratio": [], "lowest key-length ratio": [], "lowest short-median difference": [],
@@ -138,7 +139,6 @@ def false_rejections(out: Path, names, processes, key_lengths=KEY_LENGTHS, short
         rejected += not all(checks.values())
         for check, ok in checks.items():
             failed[check] = failed.get(check, 0) + (not ok)
-        below = [L for L in base["per_length"] if L < min(key_lengths)]
         compared["geomean ratio"].append(mine["geomean"] / base["geomean"])
         compared["lowest key-length ratio"].append(min(mine["per_length"][L] / base["per_length"][L] for L in key_lengths))
         if below:

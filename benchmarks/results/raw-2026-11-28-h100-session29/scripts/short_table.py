@@ -1,8 +1,8 @@
 """Session 29: per program, the median over its kernel_benchmark.py processes in a folder (files
-<program>.<process>.json) of eval us per call and of the speedup over SDPA, at each length, and each
+<program>.<...>.json, those matching PATTERN) of eval us per call and of the speedup over SDPA, at each length, and each
 process's lowest speedup below 256.
 
-    python short_table.py FOLDER
+    python short_table.py FOLDER [PATTERN]   # PATTERN: a glob, '*.json' unless given
 """
 
 import json
@@ -14,7 +14,7 @@ from pathlib import Path
 
 def main():
     eval_us, speedup, lowest = defaultdict(list), defaultdict(list), defaultdict(list)
-    for path in sorted(Path(sys.argv[1]).glob("*.json")):
+    for path in sorted(Path(sys.argv[1]).glob(sys.argv[2] if len(sys.argv) > 2 else "*.json")):
         name = path.name.split(".")[0]
         result = json.loads(path.read_text())
         rows = [r for r in (result[0] if isinstance(result, list) else result)["rows"] if r["q_len"] == 1]

@@ -134,3 +134,27 @@ def test_children_record_and_the_parent_judges(tmp_path, tiny_model):
     report = json.loads((tmp_path / "candidate" / "report.json").read_text())
     assert report["model_calls"]["decode_own"] == 2 * cc.MODEL_DECODE_STEPS  # 2 layers, every step own code
     assert report["model_calls"]["decode_handed_over"] == 0
+
+
+def test_the_model_check_decodes_across_512_keys_and_a_cache_growth(tiny_model):
+    """The teacher-forced steps cross 512 keys, where mlx-lm's cache reallocates its buffer mid-decode
+    and kernels commonly change paths (and MLX's CUDA graph cache updates one kernel to the other)."""
+    from mlx_lm import load
+
+    from attention_hook import hooked_qwen3
+
+    decode_keys = []
+
+    def recording_attention(queries, keys, values, cache, scale, mask, sinks=None):
+        if queries.shape[2] == 1:
+            decode_keys.append(keys.shape[2])
+        return mx.fast.scaled_dot_product_attention(queries, keys, values, scale=scale, mask=mask)
+
+    model, _ = load(tiny_model.path)
+    with hooked_qwen3(recording_attention):
+        cc.model_logits(model, list(range(cc.MODEL_PROMPT_TOKENS + cc.MODEL_DECODE_STEPS)))
+    assert len(decode_keys) == len(model.layers) * cc.MODEL_DECODE_STEPS
+    assert min(decode_keys) < 512 <= max(decode_keys)
+    buffer_rows = {cc.KV_STEP * -(-k // cc.KV_STEP) for k in decode_keys}  # mlx-lm grows it by KV_STEP rows
+    assert len(buffer_rows) > 1
+    assert cc.MODEL_PROMPT_TOKENS > cc.KV_STEP  # the prompt crosses a cache step too

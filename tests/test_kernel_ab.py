@@ -3,6 +3,7 @@
 import json
 import sys
 
+import pytest
 from conftest import PROGRAMS, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -144,3 +145,7 @@ def test_an_aa_counts_the_splits_that_the_rule_rejects(tmp_path):
                                     min_gain=0.99, short_slack=0.2, short_floor=1.0)
     assert aa["rejected"] == 0.5
     assert [share for check, share in aa["failed_per_check"].items() if share] == [0.5]
+    # half the splits put the slow process in the baseline's half: the copy then seems to gain 0.11 at
+    # L = 1, one of the 2 lengths below the key lengths
+    assert aa["percentile_95"]["mean short-median difference"] == pytest.approx(0.11 / 2)
+    assert aa["percentile_95"]["geomean ratio"] == 1.0

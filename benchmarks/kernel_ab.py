@@ -58,9 +58,12 @@ def run_processes(programs, out: Path, processes, lengths, benchmark_args=(), pr
 
 
 def speedups(out: Path, name) -> list:
-    """[{k_len: speedup over SDPA}], one per process that left a result."""
+    """[{k_len: speedup over SDPA}], one per process that left a result. Only `name`_<process>.json:
+    kernel_variants.py names a variant `name`_<settings>, whose results must not count as `name`'s."""
     runs = []
     for f in sorted(out.glob(f"{name}_*.json")):
+        if not f.stem[len(name) + 1:].isdigit():
+            continue
         result = json.loads(f.read_text())
         rows = (result[0] if isinstance(result, list) else result)["rows"]
         runs.append({r["k_len"]: r["speedup"] for r in rows})

@@ -149,3 +149,12 @@ def test_an_aa_counts_the_splits_that_the_rule_rejects(tmp_path):
     # L = 1, one of the 2 lengths below the key lengths
     assert aa["percentile_95"]["mean short-median difference"] == pytest.approx(0.11 / 2)
     assert aa["percentile_95"]["geomean ratio"] == 1.0
+
+
+def test_a_programs_results_are_its_own_not_its_variants(tmp_path):
+    """kernel_variants.py names a variant of `shipped` `shipped_<settings>`: its processes are not the
+    baseline's."""
+    write_results(tmp_path, "shipped", [flat(1.2)] * 2)
+    write_results(tmp_path, "shipped_warps8", [flat(2.0)] * 3)
+    assert kernel_ab.speedups(tmp_path, "shipped") == [flat(1.2)] * 2
+    assert len(kernel_ab.speedups(tmp_path, "shipped_warps8")) == 3

@@ -154,7 +154,6 @@ def test_the_model_check_decodes_across_512_keys_and_a_cache_growth(tiny_model):
     with hooked_qwen3(recording_attention):
         cc.model_logits(model, list(range(cc.MODEL_PROMPT_TOKENS + cc.MODEL_DECODE_STEPS)))
     assert len(decode_keys) == len(model.layers) * cc.MODEL_DECODE_STEPS
-    assert min(decode_keys) < 512 <= max(decode_keys)
-    buffer_rows = {cc.KV_STEP * -(-k // cc.KV_STEP) for k in decode_keys}  # mlx-lm grows it by KV_STEP rows
-    assert len(buffer_rows) > 1
+    # below 512 and past 513, where mlx-lm grows its 512-row buffer by KV_STEP rows
+    assert min(decode_keys) < 512 and max(decode_keys) > 2 * cc.KV_STEP + 1
     assert cc.MODEL_PROMPT_TOKENS > cc.KV_STEP  # the prompt crosses a cache step too

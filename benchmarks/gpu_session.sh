@@ -36,7 +36,8 @@
 #                      under Nsight Compute (benchmarks/ncu_kernel_times.py); all in $OUT/gputime.tgz
 #   stage ab N BASELINE CANDIDATE..   kernel A/B with session 14's rule fixed in advance: each program
 #                      alone in its process, N processes each in rotating order (benchmarks/kernel_ab.py;
-#                      AB_ARGS adds its options, e.g. --no-short); results and decision.json in $OUT/ab
+#                      AB_ARGS adds its options, e.g. --no-short, or --with-copy --key-lengths ... for
+#                      bars from an A/A in the same rotation); results and decision.json in $OUT/ab
 #   stage parallel "STAGE ARGS" ...   each stage on its own GPU at once, each with its own cache
 #                      ($QWEN3_GQA_CACHE-gpuI) and output folder (gpuI in $OUT/parallel.tgz), for a
 #                      machine of several GPUs; "STAGE ARGS + STAGE ARGS" runs two stages one after the

@@ -20,11 +20,22 @@ also in every process at every such length at least F (1.0: never slower than SD
 With --aa the programs are the same code under other names (an A/A). The rule is then put to every
 split of their pooled processes into a baseline half and a candidate half of --processes each: how
 often it rejects the same code (a check that fails) is how often noise alone would stop a candidate.
+
+With --with-copy (session 30) a byte-identical copy of the baseline (DIR/aa_copy.py) runs in the same
+rotation, and the rule's bars come from that A/A instead of fixed factors: one candidate goes on if
+its median geometric mean over the key lengths, over the baseline's, is above the 95th percentile of
+that ratio between halves of the same code, and its lowest median ratio at a key length is at least
+the 5th percentile of the same code's. Name as key lengths every length where the candidate runs
+other code than the baseline, and only those: where it runs the same code only noise can fail a check.
+
+    python benchmarks/kernel_ab.py --out DIR --processes 8 --with-copy --key-lengths 320,384,448,511 \
+        --lengths 256,320,384,448,511,512 SHIPPED CANDIDATE
 """
 
 import argparse
 import itertools
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +113,32 @@ def decide(out: Path, baseline, candidates, processes, key_lengths=KEY_LENGTHS, 
     return verdict
 
 
+def decide_against_copy(out: Path, baseline, copy, candidate, processes, key_lengths) -> dict:
+    """Session 30's rule, its bars from the A/A of `baseline` and `copy` (the same bytes) in the same
+    rotation: {"baseline", "candidate", "bars", "checks", "chosen"}; "chosen" is None if a check fails or
+    a program lacks processes."""
+    base_runs, mine_runs = speedups(out, baseline), speedups(out, candidate)
+    copy_runs = speedups(out, copy)
+    verdict = {"baseline": {"name": baseline}, "candidates": {}, "left_out": {
+        name: f"{len(runs)} of {processes} processes measured"
+        for name, runs in ((baseline, base_runs), (copy, copy_runs), (candidate, mine_runs)) if len(runs) != processes},
+        "candidate": candidate, "bars": {}, "checks": {}, "chosen": None}
+    if verdict["left_out"]:
+        return verdict
+    base, mine = summary(base_runs, key_lengths), summary(mine_runs, key_lengths)
+    aa = false_rejections(out, [baseline, copy], processes, key_lengths, short=False)
+    gain_bar, loss_bar = aa["percentile_95"]["geomean ratio"], aa["percentile_5"]["lowest key-length ratio"]
+    gain = mine["geomean"] / base["geomean"]
+    lowest = min(mine["per_length"][L] / base["per_length"][L] for L in key_lengths)
+    verdict.update(baseline={"name": baseline, **base}, candidates={candidate: mine},
+                   bars={"gain": gain_bar, "loss": loss_bar, "gain_measured": gain, "lowest_ratio_measured": lowest})
+    verdict["checks"] = {f"geomean ratio {gain:.4f} > the A/A's 95th percentile {gain_bar:.4f}": gain > gain_bar,
+                         f"lowest key-length ratio {lowest:.4f} >= the A/A's 5th percentile {loss_bar:.4f}":
+                             lowest >= loss_bar}
+    verdict["chosen"] = candidate if all(verdict["checks"].values()) else None
+    return verdict
+
+
 def rule_checks(base, mine, key_lengths, short, min_gain, per_length, short_slack, short_floor) -> dict:
     """{check: passed} of the rule for one candidate's summary against the baseline's."""
     checks = {
@@ -166,7 +203,7 @@ def report(verdict) -> str:
                 + (f"; lowest below the key lengths {lowest:.3f}" if lowest is not None else ""))
 
     base = verdict["baseline"]
-    lines = [headline(base["name"], base)]
+    lines = [headline(base["name"], base)] if "geomean" in base else []  # not where a program lacks processes
     for name, result in verdict["candidates"].items():
         lines.append(headline(name, result))
         lines.append("  L candidate/baseline: " + "  ".join(
@@ -196,10 +233,24 @@ def main():
     parser.add_argument("--decide-only", action="store_true", help="apply the rule to the results already in --out")
     parser.add_argument("--aa", action="store_true",
                         help="the programs are the same code: also report how often the rule rejects it (aa.json)")
+    parser.add_argument("--with-copy", action="store_true",
+                        help="also run a byte-identical copy of the baseline (OUT/aa_copy.py) in the rotation and "
+                             "take the rule's bars from that A/A (one candidate; the fixed factors are not used)")
     parser.add_argument("--benchmark-args", default="", help="more kernel_benchmark.py options, e.g. '--repeats 10'")
     args = parser.parse_args()
     out = Path(args.out)
+    key_lengths = [int(x) for x in args.key_lengths.split(",")]
     programs = [args.baseline, *args.candidates]
+    if args.with_copy:
+        if len(args.candidates) != 1:
+            raise SystemExit("--with-copy compares one candidate with the baseline")
+        out.mkdir(parents=True, exist_ok=True)
+        copy = out / "aa_copy.py"
+        if not args.decide_only:
+            shutil.copyfile(args.baseline, copy)
+        if copy.read_bytes() != Path(args.baseline).read_bytes():
+            raise SystemExit(f"{copy} is not the baseline's bytes")
+        programs.insert(1, str(copy))
     names = [Path(p).stem for p in programs]
     if len(set(names)) != len(names):
         raise SystemExit(f"programs must have distinct file names (results are named by them): {names}")
@@ -208,8 +259,11 @@ def main():
         failed = run_processes(programs, out, args.processes, lengths, args.benchmark_args.split())
         for name, i, tail in failed:
             print(f"{name}, process {i}, failed:\n{tail}")
-    verdict = decide(out, names[0], names[1:], args.processes, [int(x) for x in args.key_lengths.split(",")],
-                     not args.no_short, args.min_gain, args.per_length, args.short_slack, args.short_floor)
+    if args.with_copy:
+        verdict = decide_against_copy(out, names[0], names[1], names[2], args.processes, key_lengths)
+    else:
+        verdict = decide(out, names[0], names[1:], args.processes, key_lengths,
+                         not args.no_short, args.min_gain, args.per_length, args.short_slack, args.short_floor)
     (out / "decision.json").write_text(json.dumps(verdict, indent=2))
     print(report(verdict))
     if args.aa:

@@ -1,6 +1,7 @@
 """benchmarks/kernel_ab.py: the rule on recorded and made-up results, and the processes on the CPU."""
 
 import json
+import subprocess
 import sys
 
 import pytest
@@ -158,3 +159,81 @@ def test_a_programs_results_are_its_own_not_its_variants(tmp_path):
     write_results(tmp_path, "shipped_warps8", [flat(2.0)] * 3)
     assert kernel_ab.speedups(tmp_path, "shipped") == [flat(1.2)] * 2
     assert len(kernel_ab.speedups(tmp_path, "shipped_warps8")) == 3
+
+
+SESSION_30 = ROOT / "benchmarks/results/raw-2026-11-28-h100-session30"
+HANDOVER = [320, 384, 448, 511]
+
+
+def test_session_30_round_2_reads_as_its_report_says():
+    verdict = kernel_ab.decide_against_copy(SESSION_30 / "round2/ab", "best_program_cuda", "aa_copy",
+                                            "best_program_cuda_one_block_until320", 8, HANDOVER)
+    bars = verdict["bars"]
+    assert (round(bars["gain_measured"], 3), round(bars["gain"], 3)) == (1.061, 1.036)
+    assert (round(bars["lowest_ratio_measured"], 3), round(bars["loss"], 3)) == (0.977, 0.945)
+    assert verdict["chosen"] == "best_program_cuda_one_block_until320"
+
+
+def handover_results(folder, candidate_at_511):
+    """An A/A with some noise between processes, and a candidate 10 % ahead at 320-448."""
+    noise = [1.0, 1.03, 0.97, 1.01]
+    write_results(folder, "shipped", [{L: 2.0 * n for L in HANDOVER} for n in noise])
+    write_results(folder, "aa_copy", [{L: 2.0 * n for L in HANDOVER} for n in reversed(noise)])
+    write_results(folder, "candidate", [{**{L: 2.2 * n for L in HANDOVER}, 511: candidate_at_511 * n} for n in noise])
+
+
+@pytest.mark.parametrize("at_511, chosen", [(2.2, "candidate"), (2.0, "candidate"), (1.8, None)])
+def test_against_a_copy_a_gain_beyond_the_aa_goes_on_unless_a_key_length_loses(tmp_path, at_511, chosen):
+    handover_results(tmp_path, at_511)
+    verdict = kernel_ab.decide_against_copy(tmp_path, "shipped", "aa_copy", "candidate", 4, HANDOVER)
+    assert verdict["chosen"] == chosen
+    assert ("chosen: candidate" if chosen else "chosen: none") in kernel_ab.report(verdict)
+
+
+def test_against_a_copy_the_same_code_is_not_chosen(tmp_path):
+    handover_results(tmp_path, 2.2)
+    write_results(tmp_path, "candidate", [{L: 2.0 * n for L in HANDOVER} for n in [1.0, 1.03, 0.97, 1.01]])
+    assert kernel_ab.decide_against_copy(tmp_path, "shipped", "aa_copy", "candidate", 4, HANDOVER)["chosen"] is None
+
+
+def test_against_a_copy_a_missing_process_leaves_the_candidate_out(tmp_path):
+    handover_results(tmp_path, 2.2)
+    (tmp_path / "aa_copy_4.json").unlink()
+    verdict = kernel_ab.decide_against_copy(tmp_path, "shipped", "aa_copy", "candidate", 4, HANDOVER)
+    assert verdict["chosen"] is None and verdict["left_out"] == {"aa_copy": "3 of 4 processes measured"}
+    assert "aa_copy: left out, 3 of 4 processes measured" in kernel_ab.report(verdict)
+
+
+def run_with_copy(tmp_path, *extra):
+    return subprocess.run([sys.executable, str(ROOT / "benchmarks/kernel_ab.py"), "--out", str(tmp_path / "ab"),
+                           "--processes", "4", "--with-copy", "--decide-only", "--key-lengths", "320,384,448,511",
+                           str(tmp_path / "shipped.py"), str(tmp_path / "candidate.py"), *extra],
+                          capture_output=True, text=True)
+
+
+def test_with_copy_decides_from_the_copy_in_the_folder(tmp_path):
+    (tmp_path / "shipped.py").write_text("WARPS = 16\n")
+    (tmp_path / "candidate.py").write_text("WARPS = 8\n")
+    handover_results(tmp_path / "ab", 2.2)
+    (tmp_path / "ab/aa_copy.py").write_text("WARPS = 16\n")
+    done = run_with_copy(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "ab/decision.json").read_text())["chosen"] == "candidate"
+    (tmp_path / "ab/aa_copy.py").write_text("WARPS = 12\n")
+    done = run_with_copy(tmp_path)
+    assert done.returncode != 0 and "is not the baseline's bytes" in done.stderr
+
+
+def test_with_copy_runs_the_baselines_bytes_in_the_rotation(tmp_path):
+    out = tmp_path / "ab"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks/kernel_ab.py"), "--out", str(out), "--processes", "1",
+                           "--with-copy", "--lengths", "64,300", "--key-lengths", "300",
+                           "--benchmark-args", "--layers 2 --repeats 2 --copy-mib 16",
+                           str(ROOT / "initial_program_mlx.py"), str(PROGRAMS / "slow_but_correct.py")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert (out / "aa_copy.py").read_bytes() == (ROOT / "initial_program_mlx.py").read_bytes()
+    assert done.stdout.splitlines()[:3] == ["process 1 of 1: initial_program_mlx", "process 1 of 1: aa_copy",
+                                            "process 1 of 1: slow_but_correct"]
+    assert json.loads((out / "aa_copy_1.json").read_text())["program"].endswith("aa_copy.py")
+    assert json.loads((out / "decision.json").read_text())["candidate"] == "slow_but_correct"

@@ -117,15 +117,13 @@ def decide_against_copy(out: Path, baseline, copy, candidate, processes, key_len
     """Session 30's rule, its bars from the A/A of `baseline` and `copy` (the same bytes) in the same
     rotation: {"baseline", "candidate", "bars", "checks", "chosen"}; "chosen" is None if a check fails or
     a program lacks processes."""
-    base_runs, mine_runs = speedups(out, baseline), speedups(out, candidate)
-    copy_runs = speedups(out, copy)
-    verdict = {"baseline": {"name": baseline}, "candidates": {}, "left_out": {
-        name: f"{len(runs)} of {processes} processes measured"
-        for name, runs in ((baseline, base_runs), (copy, copy_runs), (candidate, mine_runs)) if len(runs) != processes},
-        "candidate": candidate, "bars": {}, "checks": {}, "chosen": None}
+    runs = {name: speedups(out, name) for name in (baseline, copy, candidate)}
+    verdict = {"baseline": {"name": baseline}, "candidates": {}, "candidate": candidate, "bars": {}, "checks": {},
+               "chosen": None, "left_out": {name: f"{len(r)} of {processes} processes measured"
+                                            for name, r in runs.items() if len(r) != processes}}
     if verdict["left_out"]:
         return verdict
-    base, mine = summary(base_runs, key_lengths), summary(mine_runs, key_lengths)
+    base, mine = summary(runs[baseline], key_lengths), summary(runs[candidate], key_lengths)
     aa = false_rejections(out, [baseline, copy], processes, key_lengths, short=False)
     gain_bar, loss_bar = aa["percentile_95"]["geomean ratio"], aa["percentile_5"]["lowest key-length ratio"]
     gain = mine["geomean"] / base["geomean"]
@@ -248,7 +246,7 @@ def main():
         copy = out / "aa_copy.py"
         if not args.decide_only:
             shutil.copyfile(args.baseline, copy)
-        if copy.read_bytes() != Path(args.baseline).read_bytes():
+        if not copy.exists() or copy.read_bytes() != Path(args.baseline).read_bytes():
             raise SystemExit(f"{copy} is not the baseline's bytes")
         programs.insert(1, str(copy))
     names = [Path(p).stem for p in programs]
@@ -267,7 +265,7 @@ def main():
     (out / "decision.json").write_text(json.dumps(verdict, indent=2))
     print(report(verdict))
     if args.aa:
-        aa = false_rejections(out, names, args.processes, [int(x) for x in args.key_lengths.split(",")],
+        aa = false_rejections(out, names, args.processes, key_lengths,
                               not args.no_short, args.min_gain, args.per_length, args.short_slack, args.short_floor)
         (out / "aa.json").write_text(json.dumps(aa, indent=2))
         print(f"A/A: the rule rejects the same code in {aa['rejected']:.0%} of {aa['splits']} splits "

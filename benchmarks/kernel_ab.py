@@ -247,7 +247,7 @@ def main():
         if not args.decide_only:
             shutil.copyfile(args.baseline, copy)
         if not copy.exists() or copy.read_bytes() != Path(args.baseline).read_bytes():
-            raise SystemExit(f"{copy} is not the baseline's bytes")
+            raise SystemExit(f"{copy} is missing or is not the baseline's bytes")
         programs.insert(1, str(copy))
     names = [Path(p).stem for p in programs]
     if len(set(names)) != len(names):

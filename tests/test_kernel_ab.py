@@ -222,6 +222,9 @@ def test_with_copy_decides_from_the_copy_in_the_folder(tmp_path):
     (tmp_path / "ab/aa_copy.py").write_text("WARPS = 12\n")
     done = run_with_copy(tmp_path)
     assert done.returncode != 0 and "is not the baseline's bytes" in done.stderr
+    (tmp_path / "ab/aa_copy.py").unlink()
+    done = run_with_copy(tmp_path)
+    assert done.returncode != 0 and "is missing" in done.stderr
 
 
 def test_with_copy_runs_the_baselines_bytes_in_the_rotation(tmp_path):

@@ -450,7 +450,7 @@ def measure_decode(setup: Setup) -> GateResult:
     lengths = {b.name: b.prompt_tokens for b in select_benchmarks(setup.benchmarks)}
     metrics = {
         **{f"speedup_{b.benchmark}": b.speedup for b in report.benchmarks},
-        **{f"ceiling_{name}": c for name, c in ceilings.items()},
+        **{f"ceiling_{name}": c["speedup"] for name, c in ceilings.items()},
         "geomean_speedup": report.geomean_speedup,
         **({"speedup_ci_low": report.ci_low, "speedup_ci_high": report.ci_high} if report.groups >= 2 else {}),
         **context_speedups(report, lengths),
@@ -468,9 +468,9 @@ def side_envs(setup: Setup) -> dict:
 
 
 def measured_ceilings(setup: Setup):
-    """{benchmark: ceiling} for this card, MLX, model and benchmark, measured once and cached on disk;
-    measured again for an evaluation of more pairs than the cached one had (a validation run's result
-    reads against a ceiling as precise as itself)."""
+    """{benchmark: {"speedup", "ci", "pairs", "measured"}}: the ceiling for this card, MLX, model and
+    benchmark, measured once and cached on disk; measured again for an evaluation of more pairs than
+    the cached one had (a validation run's result reads against a ceiling as precise as itself)."""
     model = setup.model_choice()
     device = setup.device
     prefix = (f"{device.get('device_name')} | mlx {device.get('mlx_version')} | {model.name} ({model.path}) | "
@@ -493,7 +493,7 @@ def measured_ceilings(setup: Setup):
             cached[prefix + b.benchmark] = {"speedup": b.speedup, "ci": [b.ci_low, b.ci_high], "pairs": report.pairs,
                                             "measured": time.strftime("%Y-%m-%d %H:%M")}
         path.write_text(json.dumps(cached, indent=2))
-    return {b: cached[prefix + b]["speedup"] for b in setup.benchmarks}, ""
+    return {b: cached[prefix + b] for b in setup.benchmarks}, ""
 
 
 def context_speedups(report, prompt_tokens) -> dict:

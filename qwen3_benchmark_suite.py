@@ -730,17 +730,18 @@ class SpeedupReport:
         return asdict(self)
 
     def table(self, ceilings=None) -> str:
-        """Markdown; with ceilings ({benchmark: no-op kernel speedup}), each speedup's share of the
-        gain that was possible: (speedup - 1) / (ceiling - 1)."""
+        """Markdown; with ceilings ({benchmark: {"speedup", "ci"}}: the no-op kernel's speedup and its
+        95 % interval), each speedup's share of the gain that was possible, (speedup - 1) /
+        (ceiling - 1), where the ceiling's interval lies wholly above 1.0: a share of a gain the
+        ceiling did not measurably have is a ratio of two noise terms."""
         ceilings = ceilings or {}
-        rows = ["| benchmark | baseline tok/s | candidate tok/s | speedup | 95 % CI | ceiling | share of possible gain |",
+        rows = ["| benchmark | baseline tok/s | candidate tok/s | speedup | 95 % CI | ceiling (95 % CI) | share of possible gain |",
                 "|---|---|---|---|---|---|---|"]
         for b in self.benchmarks:
             ceiling = ceilings.get(b.benchmark)
-            share = f"{(b.speedup - 1) / (ceiling - 1):.0%}" if ceiling and ceiling > 1.0 else "-"
             rows.append(
                 f"| {b.benchmark} | {b.baseline_decode_tps:.1f} | {b.candidate_decode_tps:.1f} | {b.speedup:.3f} | "
-                f"{interval_text(b.ci_low, b.ci_high, self.groups)} | {f'{ceiling:.3f}' if ceiling else '-'} | {share} |"
+                f"{interval_text(b.ci_low, b.ci_high, self.groups)} | {ceiling_text(ceiling)} | {share_text(b.speedup, ceiling)} |"
             )
         pooled = f", pooled in {self.groups} groups of {self.pool}" if self.pool > 1 else ""
         rows.append(
@@ -752,6 +753,18 @@ class SpeedupReport:
 
 def interval_text(low, high, groups) -> str:
     return f"{low:.3f}-{high:.3f}" if groups >= 2 else "none (1 pair or group)"
+
+
+def ceiling_text(ceiling) -> str:
+    return f"{ceiling['speedup']:.3f} ({ceiling['ci'][0]:.3f}-{ceiling['ci'][1]:.3f})" if ceiling else "-"
+
+
+def share_text(speedup, ceiling) -> str:
+    if not ceiling:
+        return "-"
+    if ceiling["ci"][0] <= 1.0:
+        return "no gain to share"
+    return f"{(speedup - 1) / (ceiling['speedup'] - 1):.0%}"
 
 
 def log_mean_interval(log_values, confidence=0.95):

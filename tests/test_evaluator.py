@@ -291,10 +291,14 @@ def test_a_ceiling_is_measured_once_and_again_for_a_run_of_more_pairs(monkeypatc
                             model_spec="synthetic-tiny", benchmarks=["micro_generation"], pairs=1, repeats=1, seed=0,
                             workdir=tmp_path, model=SimpleNamespace(name="synthetic-tiny", path="/nowhere"),
                             log=lambda message: None)
-    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + evaluator.CEILING_PAIRS / 100}
-    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + evaluator.CEILING_PAIRS / 100}
+    def ceiling():
+        (entry,) = evaluator.measured_ceilings(setup)[0].values()
+        return entry["speedup"], entry["ci"], entry["pairs"]
+
+    assert ceiling() == (1.0 + evaluator.CEILING_PAIRS / 100, [1.0, 1.1], evaluator.CEILING_PAIRS)
+    assert ceiling() == (1.0 + evaluator.CEILING_PAIRS / 100, [1.0, 1.1], evaluator.CEILING_PAIRS)
     setup.pairs = evaluator.CEILING_PAIRS + 5  # a validation run
-    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + setup.pairs / 100}
+    assert ceiling() == (1.0 + setup.pairs / 100, [1.0, 1.1], setup.pairs)
     setup.pairs = 1
-    assert evaluator.measured_ceilings(setup)[0] == {"micro_generation": 1.0 + (evaluator.CEILING_PAIRS + 5) / 100}
+    assert ceiling() == (1.0 + (evaluator.CEILING_PAIRS + 5) / 100, [1.0, 1.1], evaluator.CEILING_PAIRS + 5)
     assert measured == [evaluator.CEILING_PAIRS, evaluator.CEILING_PAIRS + 5]

@@ -730,8 +730,8 @@ class SpeedupReport:
         return asdict(self)
 
     def table(self, ceilings=None) -> str:
-        """Markdown; with ceilings ({benchmark: {"speedup", "ci"}}: the no-op kernel's speedup and its
-        95 % interval), each speedup's share of the gain that was possible, (speedup - 1) /
+        """Markdown; with ceilings ({benchmark: {"speedup", "ci", "pairs"}}: the no-op kernel's speedup
+        and its 95 % interval), each speedup's share of the gain that was possible, (speedup - 1) /
         (ceiling - 1), where the ceiling's interval lies wholly above 1.0: a share of a gain the
         ceiling did not measurably have is a ratio of two noise terms."""
         ceilings = ceilings or {}
@@ -756,7 +756,7 @@ def interval_text(low, high, groups) -> str:
 
 
 def ceiling_text(ceiling) -> str:
-    return f"{ceiling['speedup']:.3f} ({ceiling['ci'][0]:.3f}-{ceiling['ci'][1]:.3f})" if ceiling else "-"
+    return f"{ceiling['speedup']:.3f} ({interval_text(*ceiling['ci'], ceiling['pairs'])})" if ceiling else "-"
 
 
 def share_text(speedup, ceiling) -> str:

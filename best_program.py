@@ -15,8 +15,8 @@ step's arithmetic, as in the CUDA program; that pipelined loop serves mlx-lm's c
 other layouts take a plain loop of strided loads); the half-simdgroups, then the simdgroups, merge
 their states. Prefill hands over to mx.fast.scaled_dot_product_attention.
 UNROLL is the CUDA program's, picked on an H100, not on an Apple GPU. ONE_BLOCK_UNTIL (1024) is the
-CUDA program's before session 6 moved it to 512, where its cluster path, which has no counterpart
-here, overtook the one-block path; against a split path it was never timed. SIMDGROUPS is 8 where the CUDA program's WARPS is 16 (its ONE_BLOCK_WARPS is 8, as here): a Metal pipeline may
+CUDA program's before session 6 moved it to 512 (and session 30 to 320), where its cluster path,
+which has no counterpart here, overtook the one-block path; against a split path it was never timed. SIMDGROUPS is 8 where the CUDA program's WARPS is 16 (its ONE_BLOCK_WARPS is 8, as here): a Metal pipeline may
 allow fewer than 512 threads per threadgroup when its kernel uses many registers, and that has not
 been checked on Apple hardware. The CUDA program hands MLX its code through an included file, so
 that the source MLX hashes on every call is one line; MLX's Metal path hashes its source per call

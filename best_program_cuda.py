@@ -3,7 +3,7 @@
 Written by hand from initial_program_cuda.py (its main loop restructured in session 17); WARPS,
 UNROLL, HEADS_PER_BLOCK, BLOCKS_PER_SM and SPLIT_FROM picked by benchmarks/pick_kernel_settings.py
 from a sweep of 19 variants on an H100, ONE_BLOCK_WARPS from the kernels' GPU times under Nsight
-Compute, and ONE_BLOCK_UNTIL from timing 256, 512 and 1024 with those 8-warp blocks
+Compute, and ONE_BLOCK_UNTIL from a kernel A/B at 320-511 keys against an A/A (session 30)
 (EVOLUTION_ANALYSIS.md has the measurements). Decode
 (Lq == 1) runs the kernels below; prefill hands over to mx.fast.scaled_dot_product_attention (cuDNN
 flash attention, which decode tok/s does not wait on).
@@ -62,7 +62,7 @@ WARPS = 16  # warps per block
 ONE_BLOCK_WARPS = 8  # warps per block on the one-block path (short caches: a smaller block finishes sooner)
 UNROLL = 4  # key rows per half-warp per step
 CLUSTER = 8  # blocks per KV head on the one-launch path (8 is the portable maximum)
-ONE_BLOCK_UNTIL = 512  # below this many keys, one block per head group takes them all
+ONE_BLOCK_UNTIL = 320  # below this many keys, one block per head group takes them all
 SPLIT_FROM = 1073741824  # from this many keys on, split and merge in a second launch (never: see above)
 SMS = 132  # streaming multiprocessors of an H100 / H200
 BLOCKS_PER_SM = 1  # blocks an SM must be able to hold (caps registers); the split path launches this many per SM

@@ -1,5 +1,6 @@
-"""The CUDA starting kernel, plus one write just past the end of its output. The answer stays right
-(nothing reads there), so only compute-sanitizer's memcheck sees it."""
+"""The CUDA starting kernel, plus one access just past the end of its output: it reads the two bytes
+there and writes them back. Whatever buffer lies there keeps its value (in the model check a live one
+does), so the answer stays right and only compute-sanitizer's memcheck sees it."""
 import mlx.core as mx
 
 import initial_program_cuda as correct
@@ -11,7 +12,9 @@ _kernel = mx.fast.cuda_kernel(
     source=correct.SOURCE + """
   if (blockIdx.x == 0 && blockIdx.y == 0 && blockIdx.z == 0 && threadIdx.x == 0) {
     const long out_size = static_cast<long>(queries_shape[0]) * queries_shape[1] * queries_shape[2] * HEAD_DIM;
-    out[out_size] = out[0];  // one element past the end
+    // volatile, so that the compiler keeps a store of the value just loaded
+    volatile unsigned short* past_end = reinterpret_cast<volatile unsigned short*>(out + out_size);
+    *past_end = *past_end;
   }
 """,
     header=correct.HEADER,
